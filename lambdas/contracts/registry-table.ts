@@ -1,0 +1,17 @@
+/**
+ * The shape of the registry table, shared by the CDK construct that creates it and the
+ * adapter that reads and writes it. Changing a name here is a data migration.
+ */
+export const RegistryTableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Overloaded reverse-lookup index: rules by caller, services by team. */
+  reverseIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Sparse index of superseded rule versions, so old versions can be collected cheaply. */
+  supersededIndex: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** Items that expire on their own (change requests, leases) carry this epoch-seconds attribute. */
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+/** Environment variable through which functions learn the registry table's name. */
+export const REGISTRY_TABLE_ENV = 'WARD_REGISTRY_TABLE';

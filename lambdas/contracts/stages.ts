@@ -1,0 +1,3 @@
+/** The stages a bundle passes through, in order. */
+export const STAGES = ['s101', 's102', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];

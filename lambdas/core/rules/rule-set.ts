@@ -1,0 +1,246 @@
+import type { z } from 'zod';
+import { canonicalJson, sha256Hex } from '../canonical-json';
+import {
+  RuleSetInputSchema,
+  type EgressRule,
+  type IngressRule,
+  type ResourceGrant,
+  type Service,
+  type Team,
+} from '../model/schemas';
+import {
+  RULE_COLLECTIONS,
+  RuleSetValidationError,
+  type RuleCollection,
+  type RuleProblem,
+} from './problems';
+import { describeRawRule, describeRule, ruleKey, type RuleOf } from './rule-identity';
+
+/**
+ * All rules at one version: an immutable, canonical value. Every collection is sorted by its
+ * rule key and deeply frozen, so two rule sets with the same content are equal byte for byte.
+ * Build one only with `createRuleSet`, which refuses anything inconsistent.
+ */
+export interface RuleSet {
+  readonly version: number;
+  readonly services: readonly Service[];
+  readonly teams: readonly Team[];
+  readonly ingress: readonly IngressRule[];
+  readonly egress: readonly EgressRule[];
+  readonly grants: readonly ResourceGrant[];
+}
+
+type ParsedInput = z.output<typeof RuleSetInputSchema>;
+
+/**
+ * Validates `input` and returns it as a canonical, frozen rule set. Throws
+ * `RuleSetValidationError` listing every problem: malformed fields, unknown services or
+ * teams, self edges, duplicate rules, egress to a fleet service.
+ */
+export function createRuleSet(input: unknown): RuleSet {
+  const parsed = RuleSetInputSchema.safeParse(input);
+  if (!parsed.success) throw new RuleSetValidationError(schemaProblems(parsed.error, input));
+  const problems = referenceProblems(parsed.data);
+  if (problems.length > 0) throw new RuleSetValidationError(problems);
+  return deepFreeze(canonicalise(parsed.data));
+}
+
+/** The SHA-256 of a rule set's content, independent of its version number. */
+export function ruleSetSha256(set: RuleSet): string {
+  const { version: _version, ...content } = set;
+  return sha256Hex(canonicalJson(content));
+}
+
+export function emptyRuleSet(version = 0): RuleSet {
+  return createRuleSet({ version });
+}
+
+function schemaProblems(error: z.ZodError, input: unknown): RuleProblem[] {
+  return error.issues.map((issue) => {
+    const [collection, index, ...rest] = issue.path;
+    if (!isCollection(collection) || typeof index !== 'number') {
+      const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return {
+        code: 'invalid',
+        message: `${where}${issue.message}`,
+        at: { collection: 'version', index: 0 },
+      };
+    }
+    const raw = itemOf(input, collection, index);
+    const field = rest.map(String).join('.');
+    const subject = describeRawRule(collection, raw, index);
+    return {
+      code: 'invalid',
+      message: field ? `${subject}: ${field}: ${issue.message}` : `${subject}: ${issue.message}`,
+      at: { collection, index, ...(field ? { field } : {}) },
+    };
+  });
+}
+
+function referenceProblems(input: ParsedInput): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const report = (
+    code: RuleProblem['code'],
+    collection: RuleCollection,
+    index: number,
+    message: string,
+    field?: string,
+  ) => problems.push({ code, message, at: { collection, index, ...(field ? { field } : {}) } });
+
+  const teamNames = new Set(input.teams.map((t) => t.name));
+  const serviceNames = new Set(input.services.map((s) => s.name));
+
+  for (const collection of RULE_COLLECTIONS) {
+    const seen = new Map<string, number>();
+    (input[collection] as readonly RuleOf[RuleCollection][]).forEach((item, index) => {
+      const key = ruleKey(collection, item);
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, index);
+      } else {
+        report(
+          'duplicate',
+          collection,
+          index,
+          `${describeRule(collection, item)} is defined more than once (first as ${collection}[${first}])`,
+        );
+      }
+    });
+  }
+
+  input.services.forEach((service, i) => {
+    if (!teamNames.has(service.team)) {
+      report(
+        'unknown-team',
+        'services',
+        i,
+        `service ${service.name}: owning team "${service.team}" is not defined; every service needs an owning team`,
+        'team',
+      );
+    }
+  });
+
+  const requireService = (
+    collection: RuleCollection,
+    i: number,
+    field: string,
+    name: string,
+    subject: string,
+  ) => {
+    if (!serviceNames.has(name)) {
+      report(
+        'unknown-service',
+        collection,
+        i,
+        `${subject}: "${name}" is not a known service`,
+        field,
+      );
+    }
+  };
+
+  input.ingress.forEach((rule, i) => {
+    const subject = describeRule('ingress', rule);
+    requireService('ingress', i, 'from', rule.from, subject);
+    requireService('ingress', i, 'to', rule.to, subject);
+    if (rule.from === rule.to) {
+      report(
+        'self-edge',
+        'ingress',
+        i,
+        `${subject}: a service does not need a rule to call itself`,
+      );
+    }
+    const ports = new Set<string>();
+    for (const port of rule.ports) {
+      const key = `${port.port}/${port.protocol}`;
+      if (ports.has(key))
+        report('duplicate', 'ingress', i, `${subject}: port ${key} is listed twice`, 'ports');
+      ports.add(key);
+    }
+  });
+
+  input.egress.forEach((rule, i) => {
+    const subject = describeRule('egress', rule);
+    requireService('egress', i, 'service', rule.service, subject);
+    const hostWithoutWildcard = rule.host.replace(/^\*\./, '');
+    if (serviceNames.has(rule.host) || serviceNames.has(hostWithoutWildcard)) {
+      report(
+        'internal-host',
+        'egress',
+        i,
+        `${subject}: "${rule.host}" is a fleet service; grant it with an ingress rule instead`,
+        'host',
+      );
+    }
+  });
+
+  input.grants.forEach((grant, i) => {
+    requireService('grants', i, 'service', grant.service, describeRule('grants', grant));
+  });
+
+  return problems.sort(
+    (a, b) =>
+      RULE_COLLECTIONS.indexOf(a.at.collection as RuleCollection) -
+        RULE_COLLECTIONS.indexOf(b.at.collection as RuleCollection) || a.at.index - b.at.index,
+  );
+}
+
+function canonicalise(input: ParsedInput): RuleSet {
+  const sorted = <C extends RuleCollection>(collection: C, items: readonly RuleOf[C][]) =>
+    items
+      .map((item) => ({ item: canonicalRule(collection, item), key: ruleKey(collection, item) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ item }) => item);
+  return {
+    version: input.version,
+    services: sorted('services', input.services),
+    teams: sorted('teams', input.teams),
+    ingress: sorted('ingress', input.ingress),
+    egress: sorted('egress', input.egress),
+    grants: sorted('grants', input.grants),
+  };
+}
+
+/** One rule in canonical form: its lists sorted and de-duplicated where order means nothing. */
+export function canonicalRule<C extends RuleCollection>(collection: C, item: RuleOf[C]): RuleOf[C] {
+  switch (collection) {
+    case 'services': {
+      const service = item as Service;
+      return { ...service, labels: sortedRecord(service.labels) } as RuleOf[C];
+    }
+    case 'ingress': {
+      const rule = item as IngressRule;
+      const ports = [...rule.ports].sort(
+        (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol),
+      );
+      return { ...rule, ports } as RuleOf[C];
+    }
+    case 'grants': {
+      const grant = item as ResourceGrant;
+      return { ...grant, capabilities: [...new Set(grant.capabilities)].sort() } as RuleOf[C];
+    }
+    default:
+      return { ...item };
+  }
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function isCollection(value: unknown): value is RuleCollection {
+  return (RULE_COLLECTIONS as readonly unknown[]).includes(value);
+}
+
+function itemOf(input: unknown, collection: RuleCollection, index: number): unknown {
+  const list = (input as Record<string, unknown> | null)?.[collection];
+  return Array.isArray(list) ? list[index] : undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
