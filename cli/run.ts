@@ -1,0 +1,73 @@
+import { Command, CommanderError } from 'commander';
+import { CompilationError } from '../lambdas/core/compile/bundle';
+import { FleetValidationError, formatFleetProblem } from '../lambdas/core/fleet/fleet-files';
+import { RuleSetValidationError } from '../lambdas/core/rules/problems';
+import { registerCompile } from './commands/compile';
+import { registerFleetGenerate } from './commands/fleet-generate';
+import { registerRulesExport } from './commands/rules-export';
+import { registerValidate } from './commands/validate';
+import { OutputDirectoryError } from './fleet/write-dir';
+import { ExitCode, type CliIo } from './io';
+import { UsageError } from './rule-source';
+
+/**
+ * Runs one `ward` command line and returns its exit code. Errors are turned into a message on
+ * stderr and a code here, once, so commands only throw.
+ */
+export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.ok;
+  const done = (code: ExitCode) => {
+    exitCode = code;
+  };
+  const program = new Command('ward')
+    .description('Ward: zero-trust access control for a fleet of services')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+
+  registerValidate(program, io, done);
+  registerCompile(program, io, done);
+  registerRulesExport(program.command('rules').description('read and export rule sets'), io, done);
+  registerFleetGenerate(program.command('fleet').description('tools for fleets'), io, done);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): ExitCode {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message; help and version requests are successes.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof FleetValidationError) {
+    io.stderr(`${error.problems.map(formatFleetProblem).join('\n')}\n`);
+    io.stderr(
+      `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} found; nothing was written.\n`,
+    );
+    return ExitCode.refused;
+  }
+  if (error instanceof RuleSetValidationError) {
+    io.stderr(`${error.problems.map((p) => p.message).join('\n')}\n`);
+    return ExitCode.refused;
+  }
+  if (error instanceof CompilationError) {
+    io.stderr(`${error.problems.join('\n')}\ncompilation refused; nothing was written.\n`);
+    return ExitCode.refused;
+  }
+  if (error instanceof UsageError || error instanceof RangeError) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.usage;
+  }
+  if (error instanceof OutputDirectoryError) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.refused;
+  }
+  io.stderr(
+    `ward: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return ExitCode.internal;
+}
