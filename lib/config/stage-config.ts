@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { STAGES, type StageName } from '../../lambdas/contracts/stages';
+
+/**
+ * AWS region codes (`eu-west-2`, `us-gov-west-1`, `ap-southeast-3`). A typo here would
+ * otherwise surface only at deploy time, as a stack in a region nobody watches.
+ */
+const REGION_PATTERN =
+  /^[a-z]{2}(-gov|-iso[a-z]?)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$/;
+
+/** The settings of one stage; the stage's name is its key in {@link WardConfigSchema}. */
+export const StageSettingsSchema = z
+  .strictObject({
+    /**
+     * The AWS account the stage deploys to. When absent the stacks are account-agnostic,
+     * so `cdk synth` needs no credentials and makes no look-ups.
+     */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    region: z.string().regex(REGION_PATTERN, 'must be an AWS region code such as eu-west-2'),
+    /** Whether CloudFormation refuses to delete the stage's stateful stack. */
+    terminationProtection: z.boolean(),
+    registryTable: z
+      .strictObject({
+        /** Whether DynamoDB refuses to delete the registry table, whoever asks. */
+        deletionProtection: z.boolean(),
+      })
+      .readonly(),
+  })
+  .readonly();
+
+/**
+ * Every stage's settings, keyed by stage name. The record is exhaustive: a stage missing from
+ * it, or a key that is not a stage, is refused.
+ */
+export const WardConfigSchema = z
+  .record(z.enum(STAGES), StageSettingsSchema)
+  .superRefine((stages, ctx) => {
+    // Production holds the only copy of the approved rule set: it must not be deletable by a
+    // stray `cdk destroy` or console click, whatever someone writes for the other stages.
+    const prod = stages.prod;
+    if (!prod.terminationProtection) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prod', 'terminationProtection'],
+        message: 'must be true: production stacks are termination-protected',
+      });
+    }
+    if (!prod.registryTable.deletionProtection) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prod', 'registryTable', 'deletionProtection'],
+        message: 'must be true: the production registry table is deletion-protected',
+      });
+    }
+  });
+
+/** What the config values are written as (the input of {@link WardConfigSchema}). */
+export type WardConfigInput = z.input<typeof WardConfigSchema>;
+/** The validated settings of one stage. */
+export type StageSettings = z.output<typeof StageSettingsSchema>;
+/** The validated settings of one stage, with the stage's name. */
+export type StageConfig = Readonly<{ stage: StageName }> & StageSettings;
+
+/** A stage configuration that failed validation; `problems` names each bad field. */
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[], options?: { cause?: unknown }) {
+    super(
+      `Invalid Ward stage configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      options,
+    );
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates the stage configuration and returns one config per stage, in promotion order.
+ * Throws {@link StageConfigError} naming every bad field, so synth stops before any stack exists.
+ */
+export function parseStageConfigs(input: unknown): readonly StageConfig[] {
+  const result = WardConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new StageConfigError(result.error.issues.flatMap(describeIssue), {
+      cause: result.error,
+    });
+  }
+  const stages = result.data;
+  return Object.freeze(
+    STAGES.map((stage): StageConfig => Object.freeze({ stage, ...stages[stage] })),
+  );
+}
+
+/** One line per problem, led by the dotted path of the field it concerns. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    // zod reports unknown keys on their parent; naming each key is what tells people what to fix.
+    return issue.keys.map((key) =>
+      path.length === 0
+        ? `${key}: not a stage (the stages are ${STAGES.join(', ')})`
+        : `${[...path, key].join('.')}: unknown field`,
+    );
+  }
+  return [`${path.length === 0 ? '(config)' : path.join('.')}: ${issue.message}`];
+}
