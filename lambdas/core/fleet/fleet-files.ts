@@ -121,7 +121,15 @@ export function parseFleet(sources: FleetSources, version = 0): RuleSet {
           field === undefined
             ? undefined
             : (origin.fields[field] ?? origin.fields[field.split('.')[0] ?? '']);
-        return locate(origin.source, fieldPath ?? origin.path, problem.message);
+        const first =
+          problem.duplicateOf === undefined
+            ? undefined
+            : origins[collection as RuleCollection][problem.duplicateOf];
+        const firstAt = first && locate(first.source, first.path, '');
+        const message = firstAt
+          ? `${problem.message} (first at ${firstAt.file}:${firstAt.line})`
+          : problem.message;
+        return locate(origin.source, fieldPath ?? origin.path, message);
       }),
       { cause: error },
     );

@@ -27,6 +27,8 @@ export interface RuleProblem {
   readonly code: RuleProblemCode;
   readonly message: string;
   readonly at: RuleLocation;
+  /** For a duplicate: the index of the first definition in the same collection. */
+  readonly duplicateOf?: number;
 }
 
 /**

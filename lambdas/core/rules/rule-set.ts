@@ -98,12 +98,12 @@ function referenceProblems(input: ParsedInput): RuleProblem[] {
       if (first === undefined) {
         seen.set(key, index);
       } else {
-        report(
-          'duplicate',
-          collection,
-          index,
-          `${describeRule(collection, item)} is defined more than once (first as ${collection}[${first}])`,
-        );
+        problems.push({
+          code: 'duplicate',
+          message: `${describeRule(collection, item)} is defined more than once`,
+          at: { collection, index },
+          duplicateOf: first,
+        });
       }
     });
   }

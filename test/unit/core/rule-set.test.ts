@@ -92,8 +92,8 @@ describe('createRuleSet', () => {
       {
         code: 'duplicate',
         at: { collection: 'ingress', index: 1 },
-        message:
-          'ingress rule service.payments -> service.ledger is defined more than once (first as ingress[0])',
+        message: 'ingress rule service.payments -> service.ledger is defined more than once',
+        duplicateOf: 0,
       },
     ]);
   });
