@@ -112,25 +112,27 @@ export function parseFleet(sources: FleetSources, version = 0): RuleSet {
   } catch (error) {
     if (!(error instanceof RuleSetValidationError)) throw error;
     throw new FleetValidationError(
-      error.problems.map((problem) => {
-        const { collection, index, field } = problem.at;
-        const origin = collection === 'version' ? undefined : origins[collection][index];
-        if (origin === undefined)
-          return { file: sources.teams.path, line: 1, column: 1, message: problem.message };
-        const fieldPath =
-          field === undefined
-            ? undefined
-            : (origin.fields[field] ?? origin.fields[field.split('.')[0] ?? '']);
-        const first =
-          problem.duplicateOf === undefined
-            ? undefined
-            : origins[collection as RuleCollection][problem.duplicateOf];
-        const firstAt = first && locate(first.source, first.path, '');
-        const message = firstAt
-          ? `${problem.message} (first at ${firstAt.file}:${firstAt.line})`
-          : problem.message;
-        return locate(origin.source, fieldPath ?? origin.path, message);
-      }),
+      sortByPosition(
+        error.problems.map((problem) => {
+          const { collection, index, field } = problem.at;
+          const origin = collection === 'version' ? undefined : origins[collection][index];
+          if (origin === undefined)
+            return { file: sources.teams.path, line: 1, column: 1, message: problem.message };
+          const fieldPath =
+            field === undefined
+              ? undefined
+              : (origin.fields[field] ?? origin.fields[field.split('.')[0] ?? '']);
+          const first =
+            problem.duplicateOf === undefined
+              ? undefined
+              : origins[collection as RuleCollection][problem.duplicateOf];
+          const firstAt = first && locate(first.source, first.path, '');
+          const message = firstAt
+            ? `${problem.message} (first at ${firstAt.file}:${firstAt.line})`
+            : problem.message;
+          return locate(origin.source, fieldPath ?? origin.path, message);
+        }),
+      ),
       { cause: error },
     );
   }
@@ -263,6 +265,14 @@ function locate(file: ParsedFile, path: YamlPath, message: string): FleetProblem
     }
   }
   return { file: file.path, line: 1, column: 1, message };
+}
+
+/** People read problems file by file, top to bottom. */
+function sortByPosition(problems: FleetProblem[]): FleetProblem[] {
+  return problems.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
+  );
 }
 
 function firstLine(text: string): string {

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonical-json';
 import {
+  EgressRuleSchema,
+  IngressRuleSchema,
+  ResourceGrantSchema,
   RuleSetInputSchema,
+  ServiceSchema,
+  TeamSchema,
   type EgressRule,
   type IngressRule,
   type ResourceGrant,
@@ -31,6 +36,11 @@ export interface RuleSet {
 }
 
 type ParsedInput = z.output<typeof RuleSetInputSchema>;
+/** A parsed input with holes where rules were malformed; their raw names still count as known. */
+type SalvagedInput = { readonly [C in RuleCollection]: readonly (RuleOf[C] | undefined)[] } & {
+  readonly knownServiceNames?: readonly string[];
+  readonly knownTeamNames?: readonly string[];
+};
 
 /**
  * Validates `input` and returns it as a canonical, frozen rule set. Throws
@@ -39,10 +49,18 @@ type ParsedInput = z.output<typeof RuleSetInputSchema>;
  */
 export function createRuleSet(input: unknown): RuleSet {
   const parsed = RuleSetInputSchema.safeParse(input);
-  if (!parsed.success) throw new RuleSetValidationError(schemaProblems(parsed.error, input));
-  const problems = referenceProblems(parsed.data);
-  if (problems.length > 0) throw new RuleSetValidationError(problems);
-  return deepFreeze(canonicalise(parsed.data));
+  if (parsed.success) {
+    const problems = referenceProblems(parsed.data);
+    if (problems.length > 0) throw new RuleSetValidationError(problems);
+    return deepFreeze(canonicalise(parsed.data));
+  }
+  // Check the well-formed rules too, so one bad field does not hide the other problems.
+  const salvaged = salvageWellFormed(input, parsed.error);
+  const problems = [
+    ...schemaProblems(parsed.error, input),
+    ...(salvaged ? referenceProblems(salvaged) : []),
+  ];
+  throw new RuleSetValidationError(sortProblems(problems));
 }
 
 /** The SHA-256 of a rule set's content, independent of its version number. */
@@ -77,7 +95,7 @@ function schemaProblems(error: z.ZodError, input: unknown): RuleProblem[] {
   });
 }
 
-function referenceProblems(input: ParsedInput): RuleProblem[] {
+function referenceProblems(input: SalvagedInput): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const report = (
     code: RuleProblem['code'],
@@ -87,28 +105,38 @@ function referenceProblems(input: ParsedInput): RuleProblem[] {
     field?: string,
   ) => problems.push({ code, message, at: { collection, index, ...(field ? { field } : {}) } });
 
-  const teamNames = new Set(input.teams.map((t) => t.name));
-  const serviceNames = new Set(input.services.map((s) => s.name));
+  const teamNames = new Set([
+    ...present(input.teams).map((t) => t.name),
+    ...(input.knownTeamNames ?? []),
+  ]);
+  const serviceNames = new Set([
+    ...present(input.services).map((s) => s.name),
+    ...(input.knownServiceNames ?? []),
+  ]);
 
   for (const collection of RULE_COLLECTIONS) {
     const seen = new Map<string, number>();
-    (input[collection] as readonly RuleOf[RuleCollection][]).forEach((item, index) => {
-      const key = ruleKey(collection, item);
-      const first = seen.get(key);
-      if (first === undefined) {
-        seen.set(key, index);
-      } else {
-        problems.push({
-          code: 'duplicate',
-          message: `${describeRule(collection, item)} is defined more than once`,
-          at: { collection, index },
-          duplicateOf: first,
-        });
-      }
-    });
+    (input[collection] as readonly (RuleOf[RuleCollection] | undefined)[]).forEach(
+      (item, index) => {
+        if (item === undefined) return;
+        const key = ruleKey(collection, item);
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, index);
+        } else {
+          problems.push({
+            code: 'duplicate',
+            message: `${describeRule(collection, item)} is defined more than once`,
+            at: { collection, index },
+            duplicateOf: first,
+          });
+        }
+      },
+    );
   }
 
   input.services.forEach((service, i) => {
+    if (service === undefined) return;
     if (!teamNames.has(service.team)) {
       report(
         'unknown-team',
@@ -139,6 +167,7 @@ function referenceProblems(input: ParsedInput): RuleProblem[] {
   };
 
   input.ingress.forEach((rule, i) => {
+    if (rule === undefined) return;
     const subject = describeRule('ingress', rule);
     requireService('ingress', i, 'from', rule.from, subject);
     requireService('ingress', i, 'to', rule.to, subject);
@@ -160,6 +189,7 @@ function referenceProblems(input: ParsedInput): RuleProblem[] {
   });
 
   input.egress.forEach((rule, i) => {
+    if (rule === undefined) return;
     const subject = describeRule('egress', rule);
     requireService('egress', i, 'service', rule.service, subject);
     const hostWithoutWildcard = rule.host.replace(/^\*\./, '');
@@ -175,14 +205,58 @@ function referenceProblems(input: ParsedInput): RuleProblem[] {
   });
 
   input.grants.forEach((grant, i) => {
+    if (grant === undefined) return;
     requireService('grants', i, 'service', grant.service, describeRule('grants', grant));
   });
 
-  return problems.sort(
-    (a, b) =>
-      RULE_COLLECTIONS.indexOf(a.at.collection as RuleCollection) -
-        RULE_COLLECTIONS.indexOf(b.at.collection as RuleCollection) || a.at.index - b.at.index,
+  return sortProblems(problems);
+}
+
+function sortProblems(problems: RuleProblem[]): RuleProblem[] {
+  const order = (p: RuleProblem) =>
+    p.at.collection === 'version' ? -1 : RULE_COLLECTIONS.indexOf(p.at.collection);
+  return problems.sort((a, b) => order(a) - order(b) || a.at.index - b.at.index);
+}
+
+const ITEM_SCHEMAS = {
+  services: ServiceSchema,
+  teams: TeamSchema,
+  ingress: IngressRuleSchema,
+  egress: EgressRuleSchema,
+  grants: ResourceGrantSchema,
+} as const;
+
+/**
+ * When only some rules are malformed, the others can still be checked against each other.
+ * Returns undefined when the input's overall shape is wrong and nothing can be salvaged.
+ */
+function salvageWellFormed(input: unknown, error: z.ZodError): SalvagedInput | undefined {
+  const outsideItems = error.issues.some(
+    (issue) => !isCollection(issue.path[0]) || typeof issue.path[1] !== 'number',
   );
+  if (outsideItems || input === null || typeof input !== 'object') return undefined;
+  const raw = input as Record<string, unknown>;
+  const salvaged: Record<string, unknown[]> = {};
+  for (const collection of RULE_COLLECTIONS) {
+    const items = Array.isArray(raw[collection]) ? (raw[collection] as unknown[]) : [];
+    salvaged[collection] = items.map((item) => {
+      const result = ITEM_SCHEMAS[collection].safeParse(item);
+      return result.success ? result.data : undefined;
+    });
+  }
+  const rawNames = (collection: RuleCollection) =>
+    (Array.isArray(raw[collection]) ? (raw[collection] as unknown[]) : [])
+      .map((item) => (item as { name?: unknown } | null)?.name)
+      .filter((name): name is string => typeof name === 'string');
+  return {
+    ...(salvaged as unknown as SalvagedInput),
+    knownServiceNames: rawNames('services'),
+    knownTeamNames: rawNames('teams'),
+  };
+}
+
+function present<T>(items: readonly (T | undefined)[]): T[] {
+  return items.filter((item): item is T => item !== undefined);
 }
 
 function canonicalise(input: ParsedInput): RuleSet {
