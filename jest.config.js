@@ -1,10 +1,27 @@
+/**
+ * Three projects so each kind of test pays only for what it needs: unit and infra tests run
+ * without any engine; integration tests share one DynamoDB Local started for the run.
+ * ts-jest only transpiles (isolatedModules): `npm test` type-checks with tsc first.
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  testTimeout: 60_000,
+  roots: [`<rootDir>/test/${name}`],
+  testMatch: ['**/*.test.ts'],
+  transform,
+  ...extra,
+});
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 60_000,
+  projects: [
+    project('unit'),
+    project('infra'),
+    project('integration', {
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    }),
+  ],
 };
