@@ -1,5 +1,5 @@
 import { canonicalJson, sha256Hex } from '../canonical-json';
-import { createRuleSet, ruleSetSha256, type RuleSet } from '../rules/rule-set';
+import { ensureValidRuleSet, ruleSetSha256, type RuleSet } from '../rules/rule-set';
 import { fqdnEgressPolicy } from './cilium';
 import { compare, indexRuleSet, type ServiceView } from './fleet-index';
 import {
@@ -78,7 +78,7 @@ export function compileBundle(
   ruleSet: RuleSet,
   optionsInput: CompileOptionsInput = {},
 ): CompiledBundle {
-  const set = createRuleSet(ruleSet);
+  const set = ensureValidRuleSet(ruleSet);
   const options = compileOptions(optionsInput);
   const views = indexRuleSet(set);
   const files = new Map<string, string>();

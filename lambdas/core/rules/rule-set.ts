@@ -52,7 +52,9 @@ export function createRuleSet(input: unknown): RuleSet {
   if (parsed.success) {
     const problems = referenceProblems(parsed.data);
     if (problems.length > 0) throw new RuleSetValidationError(problems);
-    return deepFreeze(canonicalise(parsed.data));
+    const set = deepFreeze(canonicalise(parsed.data));
+    validatedRuleSets.add(set);
+    return set;
   }
   // Check the well-formed rules too, so one bad field does not hide the other problems.
   const salvaged = salvageWellFormed(input, parsed.error);
@@ -61,6 +63,17 @@ export function createRuleSet(input: unknown): RuleSet {
     ...(salvaged ? referenceProblems(salvaged) : []),
   ];
   throw new RuleSetValidationError(sortProblems(problems));
+}
+
+/**
+ * Rule sets this module built. They are deeply frozen, so they are still valid; anything
+ * else that claims to be a RuleSet (a cast, a decoded blob) has to be validated again.
+ */
+const validatedRuleSets = new WeakSet<RuleSet>();
+
+/** Returns `set` itself when `createRuleSet` built it, and validates it afresh otherwise. */
+export function ensureValidRuleSet(set: RuleSet): RuleSet {
+  return validatedRuleSets.has(set) ? set : createRuleSet(set);
 }
 
 /** The SHA-256 of a rule set's content, independent of its version number. */
