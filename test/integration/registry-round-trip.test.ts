@@ -1,0 +1,166 @@
+import { DynamoRuleRegistry, RuleSetConflictError } from '../../lambdas/adapters/registry';
+import { emptyDelta, type RuleSetChange } from '../../lambdas/core/rules/change';
+import { RuleSetValidationError } from '../../lambdas/core/rules/problems';
+import { createRuleSet, ruleSetSha256, type RuleSet } from '../../lambdas/core/rules/rule-set';
+import { useRegistryTables } from '../support/registry-table';
+
+// jest ignores `testTimeout` inside a project's config, so the file sets its own.
+jest.setTimeout(60_000);
+
+const tables = useRegistryTables('round-trip');
+
+async function newRegistry(tableName?: string): Promise<DynamoRuleRegistry> {
+  return new DynamoRuleRegistry({
+    client: tables.client,
+    tableName: tableName ?? (await tables.create()),
+  });
+}
+
+const payments: RuleSet = createRuleSet({
+  version: 0,
+  teams: [
+    { name: 'finance', group: 'idp-finance' },
+    { name: 'checkout', group: 'idp-checkout' },
+  ],
+  services: [
+    { name: 'service.ledger', namespace: 'ledger', team: 'finance', tier: 'critical' },
+    { name: 'service.billing', namespace: 'billing', team: 'finance' },
+    { name: 'service.cart', namespace: 'cart', team: 'checkout', labels: { app: 'cart' } },
+  ],
+  ingress: [
+    { from: 'service.billing', to: 'service.ledger', ports: [{ port: 8443 }] },
+    { from: 'service.cart', to: 'service.billing', ports: [] },
+    { from: 'service.cart', to: 'service.ledger', ports: [{ port: 8443 }, { port: 9090 }] },
+  ],
+  egress: [{ service: 'service.billing', host: 'api.stripe.com', port: 443 }],
+  grants: [{ service: 'service.ledger', path: 'secret/data/service.ledger/*' }],
+});
+
+function change(parts: {
+  add?: Partial<RuleSetChange['add']>;
+  remove?: Partial<RuleSetChange['remove']>;
+}): RuleSetChange {
+  return { add: { ...emptyDelta(), ...parts.add }, remove: { ...emptyDelta(), ...parts.remove } };
+}
+
+describe('DynamoRuleRegistry: writing and reading whole rule sets', () => {
+  it('given an empty table, when the rule set is read, then it is the empty v0', async () => {
+    const registry = await newRegistry();
+
+    const current = await registry.readCurrent();
+
+    expect(current).toEqual(createRuleSet({ version: 0 }));
+    expect(await registry.headVersion()).toBe(0);
+  });
+
+  it('given a rule set written to an empty table, when it is read back, then it is equal, at v1, with the committed hash', async () => {
+    const registry = await newRegistry();
+
+    const committed = await registry.write(await registry.readCurrent(), payments);
+    const reread = await new DynamoRuleRegistry({
+      client: tables.client,
+      tableName:
+        (await registry.status()) &&
+        (registry as unknown as { context: { tableName: string } }).context.tableName,
+    }).readCurrent();
+
+    expect(committed.version).toBe(1);
+    expect(reread).toEqual(committed);
+    expect(ruleSetSha256(reread)).toBe(ruleSetSha256(payments));
+    const status = await registry.status();
+    expect(status).toMatchObject({
+      version: 1,
+      rulesSha256: ruleSetSha256(payments),
+      counts: { services: 3, teams: 2, ingress: 3, egress: 1, grants: 1 },
+      lease: undefined,
+    });
+  });
+
+  it('given a committed rule set, when a change is applied, then the next version holds exactly the changed rules', async () => {
+    const registry = await newRegistry();
+    await registry.write(await registry.readCurrent(), payments);
+
+    const next = await registry.applyChange(
+      change({
+        add: {
+          ingress: [{ from: 'service.ledger', to: 'service.cart', ports: [] }],
+          services: [
+            {
+              name: 'service.cart',
+              namespace: 'cart',
+              team: 'finance',
+              tier: 'standard',
+              isolation: 'observe',
+              labels: {},
+            },
+          ],
+        },
+        remove: {
+          ingress: [{ from: 'service.cart', to: 'service.billing', ports: [] }],
+          services: [payments.services.find((s) => s.name === 'service.cart')!],
+        },
+      }),
+      1,
+    );
+
+    expect(next.version).toBe(2);
+    expect(await registry.readCurrent()).toEqual(next);
+    expect(next.ingress.map((e) => `${e.from}->${e.to}`)).toEqual([
+      'service.billing->service.ledger',
+      'service.cart->service.ledger',
+      'service.ledger->service.cart',
+    ]);
+    expect(next.services.find((s) => s.name === 'service.cart')).toMatchObject({
+      team: 'finance',
+      isolation: 'observe',
+    });
+  });
+
+  it('given a change based on an old version, when it is applied with that expected version, then RuleSetConflictError names both versions and nothing changes', async () => {
+    const registry = await newRegistry();
+    const v1 = await registry.write(await registry.readCurrent(), payments);
+    await registry.applyChange(
+      change({ add: { teams: [{ name: 'search', group: 'idp-search' }] } }),
+    );
+
+    const stale = registry.applyChange(
+      change({ add: { teams: [{ name: 'ops', group: 'idp-ops' }] } }),
+      v1.version,
+    );
+
+    await expect(stale).rejects.toBeInstanceOf(RuleSetConflictError);
+    await expect(stale).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+    expect((await registry.readCurrent()).teams.map((t) => t.name)).not.toContain('ops');
+  });
+
+  it('given a change that does not fit the rule set, when it is applied, then core refuses it and the version stays', async () => {
+    const registry = await newRegistry();
+    await registry.write(await registry.readCurrent(), payments);
+
+    const refused = registry.applyChange(
+      change({ add: { ingress: [{ from: 'service.unknown', to: 'service.ledger', ports: [] }] } }),
+    );
+
+    await expect(refused).rejects.toBeInstanceOf(RuleSetValidationError);
+    expect(await registry.headVersion()).toBe(1);
+  });
+
+  it('given the committed rule set, when the same content is written again, then no version is made', async () => {
+    const registry = await newRegistry();
+    const v1 = await registry.write(await registry.readCurrent(), payments);
+
+    const again = await registry.replaceAll(payments);
+
+    expect(again).toEqual(v1);
+    expect(await registry.headVersion()).toBe(1);
+  });
+
+  it('given a base that is not the committed content, when it is written, then RuleSetConflictError and nothing changes', async () => {
+    const registry = await newRegistry();
+    await registry.write(await registry.readCurrent(), payments);
+    const forged = createRuleSet({ ...payments, version: 1, egress: [] });
+
+    await expect(registry.write(forged, payments)).rejects.toBeInstanceOf(RuleSetConflictError);
+    expect(await registry.headVersion()).toBe(1);
+  });
+});
