@@ -1,5 +1,6 @@
 import type { RuleSet } from '../lambdas/core/rules/rule-set';
 import { readFleet } from './fleet/read-fleet';
+import { registryForTable } from './registry-client';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -18,5 +19,5 @@ export async function loadRuleSet(source: RuleSource): Promise<RuleSet> {
     );
   }
   if (source.dir !== undefined) return readFleet(source.dir);
-  throw new UsageError('--from-table needs the registry adapter, which is not wired in yet');
+  return registryForTable(source.fromTable ?? '').readCurrent();
 }

@@ -1,9 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { CompilationError } from '../lambdas/core/compile/bundle';
 import { FleetValidationError, formatFleetProblem } from '../lambdas/core/fleet/fleet-files';
+import {
+  RegistryBusyError,
+  RegistryCorruptError,
+  RuleSetConflictError,
+} from '../lambdas/adapters/registry';
 import { RuleSetValidationError } from '../lambdas/core/rules/problems';
 import { registerCompile } from './commands/compile';
 import { registerFleetGenerate } from './commands/fleet-generate';
+import { registerRegistryImport } from './commands/registry-import';
 import { registerRulesExport } from './commands/rules-export';
 import { registerValidate } from './commands/validate';
 import { OutputDirectoryError } from './fleet/write-dir';
@@ -29,6 +35,11 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerCompile(program, io, done);
   registerRulesExport(program.command('rules').description('read and export rule sets'), io, done);
   registerFleetGenerate(program.command('fleet').description('tools for fleets'), io, done);
+  registerRegistryImport(
+    program.command('registry').description('the rule registry table'),
+    io,
+    done,
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -36,6 +47,11 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/** Errors the AWS SDK raises for a service's answer (no such table, access denied...). */
+function isAwsServiceError(error: unknown): error is Error & { $metadata: unknown } {
+  return error instanceof Error && '$metadata' in error;
 }
 
 function reportError(error: unknown, io: CliIo): ExitCode {
@@ -61,6 +77,18 @@ function reportError(error: unknown, io: CliIo): ExitCode {
   if (error instanceof UsageError || error instanceof RangeError) {
     io.stderr(`error: ${error.message}\n`);
     return ExitCode.usage;
+  }
+  if (
+    error instanceof RuleSetConflictError ||
+    error instanceof RegistryCorruptError ||
+    error instanceof RegistryBusyError
+  ) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.refused;
+  }
+  if (isAwsServiceError(error)) {
+    io.stderr(`error: AWS ${error.name}: ${error.message}\n`);
+    return ExitCode.refused;
   }
   if (error instanceof OutputDirectoryError) {
     io.stderr(`error: ${error.message}\n`);
