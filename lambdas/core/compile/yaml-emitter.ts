@@ -73,7 +73,8 @@ function isCollection(value: unknown): value is Collection {
 
 function isEmptyCollection(value: Collection): boolean {
   if (Array.isArray(value)) return value.length === 0;
-  for (const key in value) if ((value as Record<string, unknown>)[key] !== undefined) return false;
+  const map = value as Readonly<Record<string, unknown>>;
+  for (const key in map) if (map[key] !== undefined) return false;
   return true;
 }
 
