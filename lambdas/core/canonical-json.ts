@@ -34,7 +34,13 @@ function sortedKeysReplacer(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
-    sorted[key] = (value as Record<string, unknown>)[key];
+    // defineProperty, not assignment: a key named "__proto__" must stay a key.
+    Object.defineProperty(sorted, key, {
+      value: (value as Record<string, unknown>)[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return sorted;
 }
