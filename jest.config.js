@@ -7,7 +7,6 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
-  testTimeout: 60_000,
   roots: [`<rootDir>/test/${name}`],
   testMatch: ['**/*.test.ts'],
   transform,
@@ -16,6 +15,8 @@ const project = (name, extra = {}) => ({
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: jest ignores it inside projects.
+  testTimeout: 60_000,
   projects: [
     project('unit'),
     project('infra'),

@@ -1,0 +1,62 @@
+import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
+import type { CloudFormationTemplate } from './synth';
+
+/** A table of the template, ready to be created in DynamoDB Local under a name of our choosing. */
+export interface TableDefinition {
+  readonly logicalId: string;
+  readonly create: Omit<CreateTableCommandInput, 'TableName'>;
+  readonly timeToLive?: TimeToLiveSpecification;
+  /** Properties DynamoDB Local cannot honour (encryption keys, backups): listed, not faked. */
+  readonly notRunLocally: readonly string[];
+}
+
+const CARRIED = [
+  'KeySchema',
+  'AttributeDefinitions',
+  'GlobalSecondaryIndexes',
+  'LocalSecondaryIndexes',
+  'BillingMode',
+  'ProvisionedThroughput',
+  'StreamSpecification',
+  'DeletionProtectionEnabled',
+];
+const NOT_RUN_LOCALLY = [
+  'SSESpecification',
+  'PointInTimeRecoverySpecification',
+  'ContributorInsightsSpecification',
+  'KinesisStreamSpecification',
+  'ResourcePolicy',
+  'Tags',
+  'TableClass',
+];
+
+/**
+ * Every `AWS::DynamoDB::Table` of a synthesized template as a CreateTable request: the keys,
+ * indexes and TTL the deployed table will have. Anything unexpected is refused rather than
+ * dropped, so a new table property cannot silently be missing from local runs.
+ */
+export function tableDefinitionsFromTemplate(template: CloudFormationTemplate): TableDefinition[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
+    .map(([logicalId, resource]) => {
+      const properties = resource.Properties ?? {};
+      const create: Record<string, unknown> = {};
+      const notRunLocally: string[] = [];
+      let timeToLive: TimeToLiveSpecification | undefined;
+      for (const [name, value] of Object.entries(properties)) {
+        if (CARRIED.includes(name)) create[name] = value;
+        else if (name === 'TimeToLiveSpecification') timeToLive = value as TimeToLiveSpecification;
+        else if (NOT_RUN_LOCALLY.includes(name)) notRunLocally.push(name);
+        else if (name !== 'TableName')
+          throw new Error(
+            `table ${logicalId}: property ${name} is not supported by the local runtime`,
+          );
+      }
+      return {
+        logicalId,
+        create: create as TableDefinition['create'],
+        ...(timeToLive ? { timeToLive } : {}),
+        notRunLocally,
+      };
+    });
+}
