@@ -1,4 +1,10 @@
-import { DynamoRuleRegistry, RuleSetConflictError } from '../../lambdas/adapters/registry';
+import {
+  DynamoRuleRegistry,
+  RegistryConfigurationError,
+  RuleSetConflictError,
+  ruleRegistryFromEnvironment,
+} from '../../lambdas/adapters/registry';
+import { REGISTRY_TABLE_ENV } from '../../lambdas/contracts/registry-table';
 import { emptyDelta, type RuleSetChange } from '../../lambdas/core/rules/change';
 import { RuleSetValidationError } from '../../lambdas/core/rules/problems';
 import { createRuleSet, ruleSetSha256, type RuleSet } from '../../lambdas/core/rules/rule-set';
@@ -162,5 +168,74 @@ describe('DynamoRuleRegistry: writing and reading whole rule sets', () => {
 
     await expect(registry.write(forged, payments)).rejects.toBeInstanceOf(RuleSetConflictError);
     expect(await registry.headVersion()).toBe(1);
+  });
+});
+
+describe('DynamoRuleRegistry: look-ups at the head version', () => {
+  it('given a change that dropped an edge and moved a service to another team, when looking up callers, callees and team services, then the answers are those of the head version', async () => {
+    const registry = await newRegistry();
+    await registry.write(await registry.readCurrent(), payments);
+    const cart = payments.services.find((s) => s.name === 'service.cart')!;
+    await registry.applyChange(
+      change({
+        add: { services: [{ ...cart, team: 'finance' }] },
+        remove: {
+          services: [cart],
+          ingress: [payments.ingress.find((e) => e.to === 'service.billing')!],
+        },
+      }),
+    );
+
+    const callers = await registry.callersOf('service.ledger');
+    const callees = await registry.calleesOf('service.cart');
+    const finance = await registry.servicesOfTeam('finance');
+    const checkout = await registry.servicesOfTeam('checkout');
+
+    expect(callers.version).toBe(2);
+    expect(callers.items.map((e) => e.from)).toEqual(['service.billing', 'service.cart']);
+    expect(callees.items).toEqual([
+      {
+        from: 'service.cart',
+        to: 'service.ledger',
+        ports: [
+          { port: 8443, protocol: 'TCP' },
+          { port: 9090, protocol: 'TCP' },
+        ],
+      },
+    ]);
+    expect(finance.items.map((s) => s.name)).toEqual([
+      'service.billing',
+      'service.cart',
+      'service.ledger',
+    ]);
+    expect(checkout.items).toEqual([]);
+    expect((await registry.callersOf('service.billing')).items).toEqual([]);
+  });
+
+  it('given an empty table, when looking up, then every answer is empty at v0', async () => {
+    const registry = await newRegistry();
+
+    expect(await registry.callersOf('service.ledger')).toEqual({ version: 0, items: [] });
+    expect(await registry.calleesOf('service.ledger')).toEqual({ version: 0, items: [] });
+    expect(await registry.servicesOfTeam('finance')).toEqual({ version: 0, items: [] });
+  });
+});
+
+describe('ruleRegistryFromEnvironment', () => {
+  it('given no table name in the environment, when the registry is built, then RegistryConfigurationError names the variable', () => {
+    expect(() => ruleRegistryFromEnvironment({ env: {}, client: tables.client })).toThrow(
+      new RegistryConfigurationError(
+        `${REGISTRY_TABLE_ENV} is not set: the function needs the registry table's name (CDK sets it when granting access)`,
+      ),
+    );
+  });
+
+  it('given the table name in the environment, when the registry is built, then it reads and writes that table', async () => {
+    const tableName = await tables.create();
+    const registry = ruleRegistryFromEnvironment({ env: { [REGISTRY_TABLE_ENV]: tableName } });
+
+    await registry.write(await registry.readCurrent(), payments);
+
+    expect(await (await newRegistry(tableName)).readCurrent()).toEqual({ ...payments, version: 1 });
   });
 });
