@@ -4,9 +4,6 @@ import { createRuleSet, ruleSetSha256 } from '../../lambdas/core/rules/rule-set'
 import { fleet, serviceName, type FleetShape } from '../support/fleet';
 import { useRegistryTables } from '../support/registry-table';
 
-// jest ignores `testTimeout` inside a project's config, so the file sets its own.
-jest.setTimeout(60_000);
-
 const tables = useRegistryTables('concurrency');
 
 function registryOn(tableName: string): DynamoRuleRegistry {

@@ -9,9 +9,6 @@ import { gatedClient, manualClock, type GatedRequest } from '../support/gated-cl
 import { leftoversOf, rawItems } from '../support/registry-inspection';
 import { useRegistryTables } from '../support/registry-table';
 
-// jest ignores `testTimeout` inside a project's config, so the file sets its own.
-jest.setTimeout(60_000);
-
 const tables = useRegistryTables('crash');
 const LEASE_MS = 10_000;
 const ABORTED_RETENTION_MS = 60_000;

@@ -7,9 +7,6 @@ import { gatedClient } from '../support/gated-client';
 import { rawItems, tamper } from '../support/registry-inspection';
 import { useRegistryTables } from '../support/registry-table';
 
-// jest ignores `testTimeout` inside a project's config, so the file sets its own.
-jest.setTimeout(60_000);
-
 const tables = useRegistryTables('integrity');
 const SMALL = { services: 12, teams: 2, ingress: 30, egress: 3, grants: 3 };
 

@@ -10,9 +10,6 @@ import { RuleSetValidationError } from '../../lambdas/core/rules/problems';
 import { createRuleSet, ruleSetSha256, type RuleSet } from '../../lambdas/core/rules/rule-set';
 import { useRegistryTables } from '../support/registry-table';
 
-// jest ignores `testTimeout` inside a project's config, so the file sets its own.
-jest.setTimeout(60_000);
-
 const tables = useRegistryTables('round-trip');
 
 async function newRegistry(tableName?: string): Promise<DynamoRuleRegistry> {
