@@ -173,4 +173,36 @@ describe('DynamoRuleRegistry: crashed and fenced-off writers', () => {
     expect(await b.readCurrent()).toEqual(v2);
     gated.destroy();
   });
+
+  it('given a commit that DynamoDB applied but whose answer was lost, when the writer finds out, then it reports the change as committed', async () => {
+    const { gated, a, b, v1 } = await setUp();
+    const gate = gated.hold(isCommit);
+    const nextA = changeOfA(v1);
+    const writing = a.write(v1, nextA);
+    await gate.reached;
+    await gate.send();
+    gate.answer(new Error('socket hang up'));
+
+    expect(await writing).toEqual({ ...nextA, version: 2 });
+    expect(await b.readCurrent()).toEqual({ ...nextA, version: 2 });
+    expect((await b.status()).abortedWriters).toBe(0);
+    gated.destroy();
+  });
+
+  it('given a staging write that fails, when the writer gives up, then it records itself aborted, removes what it staged, and the next write succeeds', async () => {
+    const { gated, a, b, v1, tableName } = await setUp();
+    const gate = gated.hold(isStagingBatch, 1);
+    const writing = a.write(v1, changeOfA(v1)).catch((error: unknown) => error);
+    await gate.reached;
+    const txA = (await b.status()).lease!.txId;
+    await gate.send();
+    gate.answer(new Error('connection reset'));
+
+    expect(await writing).toEqual(new Error('connection reset'));
+    expect(await leftoversOf(tables.client, tableName, txA)).toEqual({ staged: 0, marked: 0 });
+    expect(await b.status()).toMatchObject({ version: 1, lease: undefined, abortedWriters: 1 });
+    expect(await b.readCurrent()).toEqual(v1);
+    expect((await a.write(v1, changeOfB(v1))).version).toBe(2);
+    gated.destroy();
+  });
 });

@@ -17,8 +17,8 @@ export interface Gate {
   readonly reached: Promise<void>;
   /** Lets the held request go to DynamoDB; resolves once DynamoDB answered. */
   send(): Promise<void>;
-  /** Hands DynamoDB's answer back to the caller. */
-  answer(): void;
+  /** Hands DynamoDB's answer back to the caller, or `lost` instead, as if the answer got lost. */
+  answer(lost?: Error): void;
 }
 
 /**
@@ -55,20 +55,23 @@ export function gatedClient(): {
       const reached = deferred();
       const release = deferred();
       const sent = deferred();
-      const answered = deferred();
+      const answered = deferred<Error | undefined>();
       gates.push({
         matches,
         skip,
         run: async (send) => {
           reached.resolve();
           await release.promise;
-          try {
-            return await send();
-          } finally {
-            // DynamoDB has answered (a refusal too); the caller hears it only when let go.
-            sent.resolve();
-            await answered.promise;
-          }
+          // DynamoDB has answered (a refusal too); the caller hears it only when let go.
+          const outcome = await send().then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          );
+          sent.resolve();
+          const lost = await answered.promise;
+          if (lost !== undefined) throw lost;
+          if ('error' in outcome) throw outcome.error;
+          return outcome.value;
         },
       });
       return {
@@ -77,16 +80,16 @@ export function gatedClient(): {
           release.resolve();
           await sent.promise;
         },
-        answer: () => answered.resolve(),
+        answer: (lost) => answered.resolve(lost),
       };
     },
     destroy: () => raw.destroy(),
   };
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
+function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
     resolve = r;
   });
   return { promise, resolve };

@@ -6,6 +6,9 @@ import type { RuleSet } from '../../core/rules/rule-set';
  */
 export class RuleSetConflictError extends Error {
   override readonly name: string = 'RuleSetConflictError';
+  /** When another writer holds the write lease: when that lease runs out. */
+  readonly leaseHeldUntil: Date | undefined;
+
   constructor(
     message: string,
     /** The version the writer based its change on. */
@@ -17,8 +20,6 @@ export class RuleSetConflictError extends Error {
     super(message, options);
     this.leaseHeldUntil = options?.leaseHeldUntil;
   }
-  /** When another writer holds the write lease: when that lease runs out. */
-  readonly leaseHeldUntil: Date | undefined;
 }
 
 /**
@@ -40,7 +41,10 @@ export class RegistryCorruptError extends Error {
   }
 }
 
-/** A whole read kept being overtaken by writers and garbage collection; try again later. */
+/**
+ * The registry cannot serve the request right now: a whole read kept being overtaken by
+ * writers and garbage collection, or too many aborted writers await collection. Try again later.
+ */
 export class RegistryBusyError extends Error {
   override readonly name = 'RegistryBusyError';
   constructor(message: string, options?: { cause?: unknown }) {

@@ -242,12 +242,16 @@ export class HeadStore {
 
   /**
    * Gives up a lease: records this writer as aborted (so none of its writes still in flight can
-   * ever count) and drops the lease if it still holds it. A writer whose lease was taken over is
-   * recorded already; the unconditional second update makes sure of it whatever happened since.
+   * ever count) and drops the lease, in one update. If the lease is no longer this writer's,
+   * the head tells what happened: another writer took it over, and recorded this one as
+   * aborted in the same update, or else only this writer's own commit can have dropped it
+   * (the commit's answer was lost, and so was the head read meant to find out).
    */
-  async abort(lease: WriteLease, nowMs: number): Promise<void> {
-    const names = { '#me': lease.txId };
-    const info: AbortedWriter = { baseVersion: lease.baseVersion, abortedAtMs: nowMs };
+  async abort(
+    lease: WriteLease,
+    nowMs: number,
+    commitAttempted: boolean,
+  ): Promise<'aborted' | 'committed'> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -255,22 +259,22 @@ export class HeadStore {
           Key: HEAD_KEY,
           UpdateExpression: 'SET aborted.#me = :info REMOVE lease',
           ConditionExpression: 'lease.txId = :me',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':me': lease.txId, ':info': info },
+          ExpressionAttributeNames: { '#me': lease.txId },
+          ExpressionAttributeValues: {
+            ':me': lease.txId,
+            ':info': { baseVersion: lease.baseVersion, abortedAtMs: nowMs } satisfies AbortedWriter,
+          },
         }),
       );
+      return 'aborted';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: HEAD_KEY,
-          UpdateExpression: 'SET aborted.#me = if_not_exists(aborted.#me, :info)',
-          ConditionExpression:
-            'attribute_exists(aborted) AND (attribute_not_exists(commitTxId) OR commitTxId <> :me)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':me': lease.txId, ':info': info },
-        }),
+      const head = await this.getOrEmpty();
+      if (head.aborted.has(lease.txId)) return 'aborted';
+      if (commitAttempted && head.version > lease.baseVersion) return 'committed';
+      throw new RegistryCorruptError(
+        `writer ${lease.txId} lost its lease, yet it neither committed nor is recorded as aborted`,
+        { cause: error },
       );
     }
   }

@@ -4,7 +4,7 @@ import { RULE_COLLECTIONS, type RuleCollection } from '../../core/rules/problems
 import type { RuleOf } from '../../core/rules/rule-identity';
 import { createRuleSet, type RuleSet } from '../../core/rules/rule-set';
 import { batchWriteAll, isConditionFailure, queryAll, runPool } from './dynamo-io';
-import { RegistryCorruptError, WriteAbortedError } from './errors';
+import { RegistryBusyError, RegistryCorruptError, WriteAbortedError } from './errors';
 import type { HeadStore, WriteLease } from './head-store';
 import {
   KEY,
@@ -63,6 +63,8 @@ export async function writeRuleSet(
   const txId = context.newTxId();
   const { lease, tookOverFrom, aborted } = await acquire(context, base, txId);
   const fence = new LeaseFence(context, lease);
+  let staged: { marks: PlannedMark[]; puts: PlannedPut[]; journal: ItemKey[] } | undefined;
+  let committing = false;
   try {
     if (tookOverFrom !== undefined) {
       await rollBackWriter(context, tookOverFrom.txId, { deleteJournal: false });
@@ -77,19 +79,27 @@ export async function writeRuleSet(
       context.clock().getTime(),
       Math.ceil((context.clock().getTime() + context.journalTtlMs) / 1000),
     );
+    staged = { marks, puts, journal };
     await stage(context, fence, puts, marks, committed.version, txId, aborted);
     await fence.check();
+    committing = true;
     await context.head.commit(fence.current, committed, context.clock().getTime());
-    return { committed, keys: nextKeys(base, baseKeys, marks, puts), journal };
   } catch (error) {
+    let outcome: 'aborted' | 'committed';
     try {
-      await context.head.abort(fence.current, context.clock().getTime());
-      await rollBackWriter(context, txId, { deleteJournal: false });
+      outcome = await context.head.abort(fence.current, context.clock().getTime(), committing);
+      if (outcome === 'aborted') await rollBackWriter(context, txId, { deleteJournal: false });
     } catch (cleanupError) {
       throw new WriteAbortedError(error, cleanupError);
     }
-    throw error;
+    // Only a commit whose answer was lost ends here with the lease gone and no abort recorded.
+    if (outcome === 'aborted' || staged === undefined) throw error;
   }
+  return {
+    committed,
+    keys: nextKeys(base, baseKeys, staged.marks, staged.puts),
+    journal: staged.journal,
+  };
 }
 
 /** Removes a committed writer's journal; called after the commit, as clean-up. */
@@ -193,8 +203,9 @@ async function stage(
 ): Promise<void> {
   const abortedIds = [...aborted];
   if (abortedIds.length > 99) {
-    throw new RegistryCorruptError(
-      `${abortedIds.length} aborted writers await garbage collection; run collectGarbage() first`,
+    // A mark's condition lists them, and DynamoDB allows at most 100 operands to IN.
+    throw new RegistryBusyError(
+      `${abortedIds.length} aborted writers await garbage collection; run collectGarbage() once their retention has passed`,
     );
   }
   const overwritable = [
