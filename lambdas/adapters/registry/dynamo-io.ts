@@ -15,7 +15,7 @@ export type Item = Record<string, unknown>;
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
 /** BatchWriteItem takes at most 25 requests. */
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_LIMIT = 25;
 
 /**
  * Runs `task` over `inputs` with at most `concurrency` in flight. On the first failure it
@@ -86,7 +86,7 @@ export async function batchWriteAll(
 }
 
 /** Full-jitter exponential backoff: 0..min(2 s, 50 ms * 2^attempt). */
-export function backoffMs(attempt: number): number {
+function backoffMs(attempt: number): number {
   return Math.random() * Math.min(2_000, 50 * 2 ** attempt);
 }
 

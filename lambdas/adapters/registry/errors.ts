@@ -111,6 +111,6 @@ export class RegistryConfigurationError extends Error {
   }
 }
 
-export function messageOf(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -46,7 +46,7 @@ export function emptyHead(): RegistryHead {
   };
 }
 
-export function countsOf(set: RuleSet): RuleCounts {
+function countsOf(set: RuleSet): RuleCounts {
   return Object.fromEntries(RULE_COLLECTIONS.map((c) => [c, set[c].length])) as RuleCounts;
 }
 

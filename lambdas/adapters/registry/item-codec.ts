@@ -46,7 +46,7 @@ export const SUPERSEDED_SHARDS = 16;
 const VERSION_DIGITS = 10;
 
 /** A version as it appears in keys: zero-padded so keys sort in version order. */
-export function padVersion(version: number): string {
+function padVersion(version: number): string {
   if (!Number.isSafeInteger(version) || version < 0 || version >= 10 ** VERSION_DIGITS) {
     throw new RangeError(`version ${version} does not fit the key format`);
   }
@@ -191,11 +191,6 @@ function shardOf(pk: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % SUPERSEDED_SHARDS;
-}
-
-/** True when `item` is one of the registry's rule versions (not the head, a journal, or another entity). */
-export function isRuleItem(item: Record<string, unknown>): boolean {
-  return typeof item.entity === 'string' && COLLECTION_OF_ENTITY.has(item.entity);
 }
 
 /**

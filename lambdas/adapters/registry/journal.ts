@@ -23,7 +23,7 @@ export interface JournalEntries {
 /** Journal parts stay well under DynamoDB's 400 KB item limit. */
 const PART_BYTES = 300_000;
 
-export function journalPk(txId: string): string {
+function journalPk(txId: string): string {
   return `TXLOG#${txId}`;
 }
 
@@ -91,7 +91,7 @@ export async function writeJournal(
 }
 
 /** Reads writer `txId`'s journal back; empty if it wrote none. */
-export async function readJournal(
+async function readJournal(
   context: JournalContext,
   txId: string,
 ): Promise<{ entries: JournalEntries; partKeys: ItemKey[] }> {

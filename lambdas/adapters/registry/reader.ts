@@ -76,7 +76,7 @@ export async function readSnapshot(context: ReaderContext): Promise<Snapshot> {
 }
 
 /** Rebuilds the rule set from the versions visible at the head and checks it against the head. */
-export function assemble(
+function assemble(
   head: RegistryHead,
   visible: readonly RuleVersion[],
 ): { ruleSet: RuleSet; keys: Map<string, ItemKey> } {
