@@ -54,7 +54,7 @@ export function tableDefinitionsFromTemplate(template: CloudFormationTemplate): 
       }
       return {
         logicalId,
-        create: create as TableDefinition['create'],
+        create: create,
         ...(timeToLive ? { timeToLive } : {}),
         notRunLocally,
       };
