@@ -58,6 +58,10 @@ export function registerCompile(program: Command, io: CliIo, done: (code: ExitCo
     });
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function withoutFiles({ files: _files, ...rest }: BundleManifest) {
   return rest;
 }
@@ -73,7 +77,9 @@ function describeBundle(
     Object.keys(manifest.files).filter((p) => pattern.test(p)).length;
   const { summary } = manifest;
   const lines = [
-    `${paint(io, 'green', 'compiled')} ${source} (rule set v${manifest.ruleSetVersion}) into ${out} in ${ms.toFixed(0)} ms`,
+    `${paint(io, 'green', 'valid')} ${source}: ${plural(summary.services, 'service')}, ${plural(summary.ingressEdges, 'ingress edge')}, ` +
+      `${plural(summary.egressRules, 'egress rule')}, ${plural(summary.grants, 'grant')}`,
+    `${paint(io, 'green', 'compiled')} rule set v${manifest.ruleSetVersion} into ${out} in ${ms.toFixed(0)} ms`,
     '',
     table(
       ['what', 'count'],
@@ -101,8 +107,8 @@ function describeBundle(
     for (const observed of manifest.observe) {
       const { callers, callees, egress } = observed.wouldAllowOnly;
       lines.push(
-        `  ${observed.service}: enforcing would admit only ${callers.length} callers and allow only ` +
-          `${callees.length} callees and ${egress.length} egress hosts`,
+        `  ${observed.service}: enforcing would admit only ${plural(callers.length, 'caller')} ` +
+          `and let it reach only ${plural(callees.length, 'callee')} and ${plural(egress.length, 'internet host')}`,
       );
     }
   }

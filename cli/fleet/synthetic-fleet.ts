@@ -1,4 +1,5 @@
 import { createRuleSet, type RuleSet } from '../../lambdas/core/rules/rule-set';
+import { seededRandom } from './seeded-random';
 
 export interface SyntheticFleetOptions {
   readonly services: number;
@@ -105,7 +106,7 @@ export function generateSyntheticFleet(options: SyntheticFleetOptions): RuleSet 
   if (!Number.isInteger(m) || m < 0 || m > n * (n - 1)) {
     throw new RangeError(`--edges must be an integer from 0 to ${n * (n - 1)} for ${n} services`);
   }
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
   const teamCount = Math.max(3, Math.ceil(n / 25));
@@ -175,16 +176,4 @@ function serviceNames(n: number): string[] {
     names.push(`service.${domain}${role}${suffix}`);
   }
   return names;
-}
-
-/** A small, fast, seedable PRNG; Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

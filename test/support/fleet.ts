@@ -6,6 +6,7 @@ import type {
   Service,
   Team,
 } from '../../lambdas/core/model/schemas';
+import { seededRandom } from '../../cli/fleet/seeded-random';
 import { createRuleSet, type RuleSet } from '../../lambdas/core/rules/rule-set';
 
 /** The shape of a generated fleet. */
@@ -30,7 +31,7 @@ export const LARGE_FLEET: FleetShape = {
 
 /** A deterministic, valid rule-set input of the given shape. */
 export function fleetInput(shape: FleetShape): Required<Omit<RuleSetInput, 'version'>> {
-  const random = mulberry32(shape.seed ?? 1);
+  const random = seededRandom(shape.seed ?? 1);
   const pick = (n: number) => Math.floor(random() * n);
   const teams: Team[] = Array.from({ length: shape.teams }, (_, i) => ({
     name: `team-${i}`,
@@ -78,15 +79,4 @@ export function fleet(shape: FleetShape, version = 0): RuleSet {
 
 export function serviceName(i: number): string {
   return `service.s${String(i).padStart(5, '0')}`;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

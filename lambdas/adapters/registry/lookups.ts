@@ -60,15 +60,7 @@ export function callersOf(context: LookupContext, service: string): Promise<Look
 export function calleesOf(context: LookupContext, service: string): Promise<Lookup<IngressRule>> {
   return lookUp(
     context,
-    {
-      IndexName: KEY.reverseIndex.name,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: {
-        '#pk': KEY.reverseIndex.partitionKey,
-        '#sk': KEY.reverseIndex.sortKey,
-      },
-      ExpressionAttributeValues: { ':pk': callerGsiPk(service), ':prefix': CALLEE_GSI_SK_PREFIX },
-    },
+    reverseIndexQuery(callerGsiPk(service), CALLEE_GSI_SK_PREFIX),
     IngressRuleSchema,
     true,
   );
@@ -78,21 +70,25 @@ export function calleesOf(context: LookupContext, service: string): Promise<Look
 export function servicesOfTeam(context: LookupContext, team: string): Promise<Lookup<Service>> {
   return lookUp(
     context,
-    {
-      IndexName: KEY.reverseIndex.name,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: {
-        '#pk': KEY.reverseIndex.partitionKey,
-        '#sk': KEY.reverseIndex.sortKey,
-      },
-      ExpressionAttributeValues: {
-        ':pk': teamServicesGsiPk(team),
-        ':prefix': TEAM_SERVICE_GSI_SK_PREFIX,
-      },
-    },
+    reverseIndexQuery(teamServicesGsiPk(team), TEAM_SERVICE_GSI_SK_PREFIX),
     ServiceSchema,
     true,
   );
+}
+
+function reverseIndexQuery(
+  partition: string,
+  sortPrefix: string,
+): Omit<QueryCommandInput, 'TableName'> {
+  return {
+    IndexName: KEY.reverseIndex.name,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: {
+      '#pk': KEY.reverseIndex.partitionKey,
+      '#sk': KEY.reverseIndex.sortKey,
+    },
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': sortPrefix },
+  };
 }
 
 async function lookUp<T>(

@@ -1,0 +1,14 @@
+/**
+ * Mulberry32: a small, fast, seedable PRNG returning numbers in [0, 1). Synthetic fleets
+ * use it because Math.random cannot be seeded and the same seed must give the same fleet.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
