@@ -5,9 +5,9 @@
 export const RegistryTableKeys = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Overloaded reverse-lookup index: rules by caller, services by team. */
+  /** Overloaded reverse-lookup index: rules by caller, services by team. Projects ALL attributes. */
   reverseIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Sparse index of superseded rule versions, so old versions can be collected cheaply. */
+  /** Sparse index of superseded rule versions, so old versions can be collected cheaply. Keys only. */
   supersededIndex: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Items that expire on their own (change requests, leases) carry this epoch-seconds attribute. */
   timeToLiveAttribute: 'expiresAt',
@@ -15,3 +15,9 @@ export const RegistryTableKeys = {
 
 /** Environment variable through which functions learn the registry table's name. */
 export const REGISTRY_TABLE_ENV = 'WARD_REGISTRY_TABLE';
+
+/**
+ * Partition-key prefixes the rule registry owns (docs/registry-table.md). Other entities that
+ * share the table (change requests, bundles, stage records) must use prefixes of their own.
+ */
+export const RULE_REGISTRY_PARTITION_PREFIXES = ['SVC#', 'TEAM#', 'RULESET', 'TXLOG#'] as const;
