@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { AwsServiceError } from '../aws-endpoint/aws-errors';
+import { matchesEventPattern, type EventPattern } from '../eventbridge/event-pattern';
+import { transformInput, type InputTransformer } from './input-transformer';
+import { readJsonPath } from './json-path';
+
+export interface RuleTarget {
+  readonly id: string;
+  readonly arn: string;
+  readonly input?: string;
+  readonly inputPath?: string;
+  readonly inputTransformer?: InputTransformer;
+  readonly deadLetterArn?: string;
+  readonly sqsMessageGroupId?: string;
+}
+
+export interface RuleConfig {
+  readonly name: string;
+  readonly arn: string;
+  readonly busName: string;
+  readonly pattern: EventPattern;
+  readonly enabled: boolean;
+  readonly targets: readonly RuleTarget[];
+}
+
+export interface PutEventsEntry {
+  readonly Source?: string;
+  readonly DetailType?: string;
+  readonly Detail?: string;
+  readonly EventBusName?: string;
+  readonly Resources?: readonly string[];
+  readonly Time?: string | Date;
+}
+
+export interface DeliveryRecord {
+  readonly rule: string;
+  readonly target: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly deadLettered?: boolean;
+}
+
+/** One event as it went over a bus, and where it went. */
+export interface BusEventRecord {
+  readonly bus: string;
+  readonly event: Readonly<Record<string, unknown>>;
+  readonly deliveries: DeliveryRecord[];
+}
+
+/** How targets are reached: the runtime's functions, state machines, topics and queues. */
+export interface TargetDelivery {
+  deliver(target: RuleTarget, input: string): Promise<void>;
+  deadLetter(queueArn: string, body: string, attributes: Record<string, string>): void;
+}
+
+const MAX_ENTRY_BYTES = 256 * 1024;
+
+/**
+ * The custom buses and rules of the stack: PutEvents validates each entry as EventBridge does,
+ * matches it against the bus's enabled rules with the same matcher `ward local test-pattern`
+ * uses, and delivers it to each target (after InputPath, Input or an input transformer).
+ * A delivery that fails goes to the target's dead-letter queue with EventBridge's attributes.
+ */
+export class LocalEventBuses {
+  private readonly rules: RuleConfig[];
+  private readonly log: BusEventRecord[] = [];
+  private readonly listeners = new Set<(record: BusEventRecord) => void>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    readonly buses: readonly { readonly name: string; readonly arn: string }[],
+    rules: readonly RuleConfig[],
+    private readonly targets: TargetDelivery,
+    private readonly env: { readonly region: string; readonly accountId: string },
+  ) {
+    this.rules = [...rules];
+  }
+
+  putEvents(entries: readonly PutEventsEntry[]): {
+    Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
+    FailedEntryCount: number;
+  } {
+    if (entries.length === 0 || entries.length > 10) {
+      throw new AwsServiceError(
+        'ValidationException',
+        "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+      );
+    }
+    const results = entries.map((entry) => {
+      const problem = this.entryProblem(entry);
+      if (problem !== undefined) return problem;
+      const bus = this.busOf(entry.EventBusName);
+      if (bus === undefined)
+        return {
+          ErrorCode: 'ResourceNotFoundException',
+          ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
+        };
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: this.env.accountId,
+        time: (entry.Time === undefined ? new Date() : new Date(entry.Time))
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+        region: this.env.region,
+        resources: [...(entry.Resources ?? [])],
+        detail: JSON.parse(entry.Detail ?? '{}') as unknown,
+      };
+      this.route(bus.name, event);
+      return { EventId: event.id };
+    });
+    return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
+  }
+
+  events(): readonly BusEventRecord[] {
+    return this.log;
+  }
+
+  onEvent(listener: (record: BusEventRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when every delivery started so far has finished; for tests and shutdown. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private route(busName: string, event: Record<string, unknown>): void {
+    const record: BusEventRecord = { bus: busName, event, deliveries: [] };
+    this.log.push(record);
+    for (const rule of this.rules) {
+      if (!rule.enabled || rule.busName !== busName || !matchesEventPattern(rule.pattern, event))
+        continue;
+      for (const target of rule.targets) {
+        const delivery = this.deliver(rule, target, event, record);
+        this.pending.add(delivery);
+        void delivery.finally(() => this.pending.delete(delivery));
+      }
+    }
+    for (const listener of this.listeners) listener(record);
+  }
+
+  private async deliver(
+    rule: RuleConfig,
+    target: RuleTarget,
+    event: Record<string, unknown>,
+    record: BusEventRecord,
+  ): Promise<void> {
+    // Deliveries are asynchronous in EventBridge: PutEvents answers before any target runs.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      await this.targets.deliver(target, this.inputFor(rule, target, event));
+      record.deliveries.push({ rule: rule.name, target: target.arn, ok: true });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const code = error instanceof AwsServiceError ? error.code : 'SDK_CLIENT_ERROR';
+      if (target.deadLetterArn !== undefined) {
+        this.targets.deadLetter(target.deadLetterArn, JSON.stringify(event), {
+          RULE_ARN: rule.arn,
+          TARGET_ARN: target.arn,
+          ERROR_CODE: code,
+          ERROR_MESSAGE: message,
+        });
+      }
+      record.deliveries.push({
+        rule: rule.name,
+        target: target.arn,
+        ok: false,
+        error: message,
+        deadLettered: target.deadLetterArn !== undefined,
+      });
+    }
+  }
+
+  private inputFor(rule: RuleConfig, target: RuleTarget, event: Record<string, unknown>): string {
+    if (target.input !== undefined) return target.input;
+    if (target.inputPath !== undefined)
+      return JSON.stringify(readJsonPath(event, target.inputPath) ?? null);
+    if (target.inputTransformer !== undefined)
+      return transformInput(target.inputTransformer, event, rule);
+    return JSON.stringify(event);
+  }
+
+  private busOf(reference: string | undefined) {
+    const name = reference ?? 'default';
+    return this.buses.find((bus) => bus.name === name || bus.arn === name);
+  }
+
+  private entryProblem(
+    entry: PutEventsEntry,
+  ): { ErrorCode: string; ErrorMessage: string } | undefined {
+    if (!entry.Source)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+      };
+    if (!entry.DetailType)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage:
+          'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      };
+    if (entry.Detail === undefined)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.',
+      };
+    if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Total size of the entries in the request is over the limit.',
+      };
+    try {
+      const detail = JSON.parse(entry.Detail) as unknown;
+      if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+        throw new Error('not an object');
+    } catch {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    return undefined;
+  }
+}
