@@ -37,7 +37,8 @@ export function flattenEvent(event: Readonly<Record<string, unknown>>): EventFie
       typeof node === 'string' ||
       typeof node === 'boolean' ||
       node === null ||
-      (typeof node === 'number' && Number.isFinite(node))
+      // A number too large for a double (1e400) is still a value of the field.
+      typeof node === 'number'
     ) {
       const existing = fields.get(path);
       const field = { value: node, arrays };
