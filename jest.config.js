@@ -1,6 +1,6 @@
 /**
  * Three projects so each kind of test pays only for what it needs: unit and infra tests run
- * without any engine; integration tests share one DynamoDB Local started for the run.
+ * without any engine; integration and e2e tests share one DynamoDB Local started for the run.
  * ts-jest only transpiles (isolatedModules): `npm test` type-checks with tsc first.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
@@ -21,6 +21,10 @@ module.exports = {
     project('unit'),
     project('infra'),
     project('integration', {
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    }),
+    project('e2e', {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     }),

@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
-import type { CloudFormationTemplate } from './synth';
+import type { CloudFormationTemplate } from './template/cloudformation';
 
 /** A table of the template, ready to be created in DynamoDB Local under a name of our choosing. */
 export interface TableDefinition {
@@ -38,25 +38,28 @@ const NOT_RUN_LOCALLY = [
 export function tableDefinitionsFromTemplate(template: CloudFormationTemplate): TableDefinition[] {
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
-    .map(([logicalId, resource]) => {
-      const properties = resource.Properties ?? {};
-      const create: Record<string, unknown> = {};
-      const notRunLocally: string[] = [];
-      let timeToLive: TimeToLiveSpecification | undefined;
-      for (const [name, value] of Object.entries(properties)) {
-        if (CARRIED.includes(name)) create[name] = value;
-        else if (name === 'TimeToLiveSpecification') timeToLive = value as TimeToLiveSpecification;
-        else if (NOT_RUN_LOCALLY.includes(name)) notRunLocally.push(name);
-        else if (name !== 'TableName')
-          throw new Error(
-            `table ${logicalId}: property ${name} is not supported by the local runtime`,
-          );
-      }
-      return {
-        logicalId,
-        create: create,
-        ...(timeToLive ? { timeToLive } : {}),
-        notRunLocally,
-      };
-    });
+    .map(([logicalId, resource]) => tableDefinition(logicalId, resource.Properties ?? {}));
+}
+
+/** One table's CloudFormation properties (intrinsics resolved or not) as a CreateTable request. */
+export function tableDefinition(
+  logicalId: string,
+  properties: Readonly<Record<string, unknown>>,
+): TableDefinition {
+  const create: Record<string, unknown> = {};
+  const notRunLocally: string[] = [];
+  let timeToLive: TimeToLiveSpecification | undefined;
+  for (const [name, value] of Object.entries(properties)) {
+    if (CARRIED.includes(name)) create[name] = value;
+    else if (name === 'TimeToLiveSpecification') timeToLive = value as TimeToLiveSpecification;
+    else if (NOT_RUN_LOCALLY.includes(name)) notRunLocally.push(name);
+    else if (name !== 'TableName')
+      throw new Error(`table ${logicalId}: property ${name} is not supported by the local runtime`);
+  }
+  return {
+    logicalId,
+    create: create,
+    ...(timeToLive ? { timeToLive } : {}),
+    notRunLocally,
+  };
 }

@@ -2,23 +2,37 @@ import { App } from 'aws-cdk-lib';
 import type { StageName } from '../lambdas/contracts/stages';
 import { loadStageConfigs } from '../lib/config/stages';
 import { WardStack, wardStackName } from '../lib/ward-stack';
+import type { CloudFormationTemplate, StackTemplate } from './template/cloudformation';
 
-/** A synthesized CloudFormation template, as plain JSON. */
-export interface CloudFormationTemplate {
-  readonly Resources: Readonly<
-    Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>
-  >;
-  readonly Outputs?: Readonly<Record<string, { readonly Value: unknown }>>;
+export type { CloudFormationTemplate };
+
+/**
+ * Synthesizes the stacks `build` adds to a fresh app and returns their templates. Bundling is
+ * skipped: the local runtime runs each function's source, so the bundles are not needed.
+ */
+export function synthesizeStacks(build: (app: App) => void): StackTemplate[] {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  build(app);
+  return app.synth().stacks.map((stack) => ({
+    stackName: stack.stackName,
+    template: stack.template as CloudFormationTemplate,
+  }));
 }
 
 /**
- * Synthesizes one stage's Ward stack in-process, exactly as `bin/app.ts` builds it (cdk-nag
- * aside, which checks but does not change the template), so local engines run what deploys.
+ * Synthesizes one stage's Ward stacks in-process, exactly as `bin/app.ts` composes them
+ * (cdk-nag aside, which checks but does not change the template), so local engines run what
+ * deploys.
  */
-export function synthesizeWardStack(stage: StageName): CloudFormationTemplate {
+export function synthesizeWardStacks(stage: StageName): StackTemplate[] {
   const config = loadStageConfigs().find((c) => c.stage === stage);
   if (config === undefined) throw new Error(`no stage config for ${stage}`);
-  const app = new App();
-  const stack = new WardStack(app, wardStackName(stage), { config });
-  return app.synth().getStackByName(stack.stackName).template as CloudFormationTemplate;
+  return synthesizeStacks((app) => new WardStack(app, wardStackName(stage), { config }));
+}
+
+/** The one template of a stage's stateful stack. */
+export function synthesizeWardStack(stage: StageName): CloudFormationTemplate {
+  const [stack] = synthesizeWardStacks(stage);
+  if (stack === undefined) throw new Error(`no stacks for ${stage}`);
+  return stack.template;
 }

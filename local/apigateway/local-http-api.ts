@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InvokeOutcome } from '../lambda/local-function';
+import { textOf } from '../template/values';
 import type { JwtAuthorizer } from './jwt-authorizer';
 import { RouteTable, type RouteConfig } from './routes';
 
@@ -189,9 +190,9 @@ export class LocalHttpApi {
     for (const [name, value] of Object.entries(
       (structured.headers ?? {}) as Record<string, unknown>,
     ))
-      headers[name.toLowerCase()] = String(value);
+      headers[name.toLowerCase()] = textOf(value);
     if (Array.isArray(structured.cookies)) headers['set-cookie'] = structured.cookies.map(String);
-    const body = structured.body === undefined ? '' : String(structured.body);
+    const body = structured.body === undefined ? '' : textOf(structured.body);
     response.writeHead(status, headers);
     response.end(structured.isBase64Encoded === true ? Buffer.from(body, 'base64') : body);
     return status;

@@ -67,7 +67,7 @@ export class LocalQueues {
       }
     }
     throw new AwsServiceError(
-      'AWS.SimpleQueueService.NonExistentQueue',
+      'QueueDoesNotExist',
       `The specified queue does not exist: ${reference}`,
     );
   }
@@ -207,7 +207,7 @@ export class LocalQueues {
     const queue = this.queues.get(config.arn);
     if (queue === undefined)
       throw new AwsServiceError(
-        'AWS.SimpleQueueService.NonExistentQueue',
+        'QueueDoesNotExist',
         `The specified queue does not exist: ${reference}`,
       );
     return queue;

@@ -9,6 +9,7 @@ import {
   type TaskState,
 } from './task-integrations';
 import { TaskTokens } from './task-tokens';
+import { textOf } from '../template/values';
 
 export interface StateMachineConfig {
   readonly name: string;
@@ -276,7 +277,7 @@ export class LocalStateMachines {
         type: String(event.type),
         timestamp: new Date(Number(event.timestamp)).toISOString(),
         ...(state?.name !== undefined ? { state: state.name } : {}),
-        ...(event.Error !== undefined ? { error: String(event.Error) } : {}),
+        ...(event.Error !== undefined ? { error: textOf(event.Error) } : {}),
         ...(event.Cause !== undefined
           ? { cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) }
           : {}),
@@ -297,7 +298,7 @@ function taskStates(definition: Readonly<Record<string, unknown>>): [string, Tas
       for (const branch of (state.Branches ?? []) as Record<string, unknown>[]) visit(branch);
     }
   };
-  visit(definition as Record<string, unknown>);
+  visit(definition);
   return found;
 }
 
@@ -309,7 +310,9 @@ function taskStates(definition: Readonly<Record<string, unknown>>): [string, Tas
 function withAwsTaskTimeouts(
   definition: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const copy = structuredClone(definition) as Record<string, unknown>;
+  // A JSON round trip rather than structuredClone: under jest, structuredClone returns objects of
+  // another realm, which the interpreter's plain-object checks do not recognise.
+  const copy = JSON.parse(JSON.stringify(definition)) as Record<string, unknown>;
   const visit = (machine: Record<string, unknown> | undefined) => {
     for (const state of Object.values(
       (machine?.States ?? {}) as Record<string, Record<string, unknown>>,

@@ -1,5 +1,6 @@
 import type { InvokeOutcome } from '../lambda/local-function';
 import { TaskFailedError, type TaskTokens } from './task-tokens';
+import { textOf } from '../template/values';
 
 /** What Task states reach: the runtime's engines, and DynamoDB Local. */
 export interface ServiceIntegrations {
@@ -77,7 +78,7 @@ export function taskHandlerFor(
     if (token === undefined || others.length > 0) {
       throw new TaskFailedError(
         'States.Runtime',
-        `state "${stateName}" waits for a task token, but its parameters must pass exactly one ($$.Task.Token)`,
+        `state "${stateName}" waits for a task token, but its parameters must pass exactly one ($$.Task.Token); got ${JSON.stringify(input)}`,
       );
     }
     const waiting = tokens.wait(token, executionArnOf(), stateName, state.HeartbeatSeconds);
@@ -123,7 +124,7 @@ function serviceCall(
           services.publish(
             String(TopicArn),
             typeof Message === 'string' ? Message : JSON.stringify(Message),
-            Subject === undefined ? undefined : String(Subject),
+            Subject === undefined ? undefined : textOf(Subject),
           ),
         );
       };
@@ -134,7 +135,7 @@ function serviceCall(
           services.sendMessage(
             String(QueueUrl),
             typeof MessageBody === 'string' ? MessageBody : JSON.stringify(MessageBody),
-            MessageGroupId === undefined ? undefined : String(MessageGroupId),
+            MessageGroupId === undefined ? undefined : textOf(MessageGroupId),
           ),
         );
       };
@@ -144,7 +145,7 @@ function serviceCall(
         const started = services.startExecution(
           String(StateMachineArn),
           typeof Input === 'string' ? Input : JSON.stringify(Input ?? {}),
-          Name === undefined ? undefined : String(Name),
+          Name === undefined ? undefined : textOf(Name),
         );
         if (pattern === undefined || pattern === '.waitForTaskToken') return started;
         const finished = await services.waitForExecution(started.executionArn);

@@ -10,6 +10,8 @@ declare global {
  * creates tables with unique names, so files stay independent.
  */
 export default async function globalSetup(): Promise<void> {
+  // Each jest project runs this; the second one finds the engine the first started.
+  if (globalThis.wardDynamoDbLocal !== undefined) return;
   const engine = await startDynamoDbLocal();
   globalThis.wardDynamoDbLocal = engine;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;

@@ -1,3 +1,5 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.wardDynamoDbLocal?.stop();
+  const engine = globalThis.wardDynamoDbLocal;
+  globalThis.wardDynamoDbLocal = undefined;
+  await engine?.stop();
 }

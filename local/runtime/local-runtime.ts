@@ -1,0 +1,448 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import * as DynamoDbCommands from '@aws-sdk/client-dynamodb';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { JwtAuthorizer } from '../apigateway/jwt-authorizer';
+import { LocalHttpApi, type ApiRequestRecord } from '../apigateway/local-http-api';
+import { LocalIssuer } from '../apigateway/local-issuer';
+import { AwsServiceError } from '../aws-endpoint/aws-errors';
+import { handleJson } from '../aws-endpoint/json-protocol';
+import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
+import { handleS3 } from '../aws-endpoint/s3-rest-protocol';
+import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
+import { tableDefinition } from '../cloudformation-tables';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
+import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-buses';
+import { LocalFunction, type InvokeOutcome } from '../lambda/local-function';
+import { LocalBuckets } from '../s3/local-buckets';
+import { LocalTopics } from '../sns/local-topics';
+import { LocalQueues } from '../sqs/local-queues';
+import { LocalStateMachines } from '../stepfunctions/local-state-machines';
+import type { StackTemplate } from '../template/cloudformation';
+import { buildLocalAssembly, type LocalAssembly } from '../template/local-assembly';
+import { adminHandler } from './admin-api';
+import { reservePort } from './ports';
+import {
+  eventBridgeOperations,
+  sqsOperations,
+  stepFunctionsOperations,
+} from './service-operations';
+import {
+  bucketConfigs,
+  busesOf,
+  functionDefinitions,
+  httpApiDefinitions,
+  queueConfigs,
+  ruleConfigs,
+  stateMachineConfigs,
+  topicConfigs,
+  type FunctionDefinition,
+} from './resource-configs';
+import { supportReport, type SupportReport } from './support-report';
+
+export interface LocalRuntimeOptions {
+  readonly stacks: readonly StackTemplate[];
+  /** What `ward:entry` paths in the template are relative to. */
+  readonly projectRoot: string;
+  /** The issuer's key, S3 objects and the runtime's state file live here. */
+  readonly stateDir: string;
+  /** @default 'eu-west-2' */
+  readonly region?: string;
+  /** @default '000000000000' */
+  readonly accountId?: string;
+  /** @default a free port */
+  readonly apiPort?: number;
+  /** @default a free port */
+  readonly awsPort?: number;
+  /** An already running DynamoDB Local to use; by default the runtime starts its own. */
+  readonly dynamoDbEndpoint?: string;
+  /** Persist tables here; by default they live in memory. */
+  readonly dataDir?: string;
+  /** Where function output and runtime notices go. @default nowhere */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Ward's stack on one machine: the synthesized templates run on local engines (DynamoDB Local,
+ * Lambda handlers from source, the HTTP API with its JWT authorizer, state machines on
+ * aws-local-stepfunctions, buses, topics, queues and buckets), reached through the SDK's own
+ * endpoint settings so production code runs unchanged.
+ */
+export class LocalRuntime {
+  readonly startedAt = new Date();
+  readyInMs = 0;
+  readonly functions = new Map<string, LocalFunction>();
+  readonly apiRequests: ApiRequestRecord[] = [];
+  readonly apis: LocalHttpApi[] = [];
+  private dynamoDb: DynamoDbLocal | undefined;
+  private endpoint: LocalAwsEndpoint | undefined;
+  private readonly definitions: FunctionDefinition[];
+  readonly queues: LocalQueues;
+  readonly topics: LocalTopics;
+  readonly buckets: LocalBuckets;
+  readonly buses: LocalEventBuses;
+  readonly stateMachines: LocalStateMachines;
+  readonly report: SupportReport;
+
+  private constructor(
+    readonly options: LocalRuntimeOptions,
+    readonly assembly: LocalAssembly,
+    readonly urls: {
+      readonly apiUrl: string;
+      readonly awsEndpoint: string;
+      dynamoDbEndpoint: string;
+    },
+    readonly issuer: LocalIssuer,
+  ) {
+    const region = options.region ?? 'eu-west-2';
+    const accountId = options.accountId ?? '000000000000';
+    this.definitions = functionDefinitions(assembly, options.projectRoot);
+    this.queues = new LocalQueues(queueConfigs(assembly));
+    this.topics = new LocalTopics(topicConfigs(assembly), {
+      toQueue: (queueArn, body) => void this.queues.send(queueArn, { body }),
+      toFunction: (functionArn, event) => this.invokeAsync(functionArn, event, 'SNS'),
+    });
+    this.buckets = new LocalBuckets(bucketConfigs(assembly), join(options.stateDir, 's3'));
+    this.buses = new LocalEventBuses(
+      busesOf(assembly),
+      ruleConfigs(assembly),
+      {
+        deliver: (target, input) => this.deliverToTarget(target, input),
+        deadLetter: (arn, body, attributes) => void this.queues.send(arn, { body, attributes }),
+      },
+      { region, accountId },
+    );
+    const dynamo = () =>
+      new DynamoDBClient({
+        endpoint: this.urls.dynamoDbEndpoint,
+        region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+    let dynamoClient: DynamoDBClient | undefined;
+    this.stateMachines = new LocalStateMachines(
+      stateMachineConfigs(assembly),
+      {
+        invokeFunction: (arn, payload) => this.invoke(arn, payload),
+        putEvents: (entries) =>
+          this.buses.putEvents(
+            entries.map((e) => ({
+              ...e,
+              Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
+            })),
+          ),
+        publish: (topicArn, message, subject) => ({
+          MessageId: this.topics.publish(topicArn, {
+            message,
+            ...(subject !== undefined ? { subject } : {}),
+          }).messageId,
+        }),
+        sendMessage: (queueUrl, body, groupId) => {
+          const sent = this.queues.send(queueUrl, {
+            body,
+            ...(groupId !== undefined ? { groupId } : {}),
+          });
+          return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
+        },
+        startExecution: (arn, input, name) => this.stateMachines.startExecution(arn, input, name),
+        waitForExecution: async (arn) => this.stateMachines.waitFor(arn),
+        dynamodb: async (action, parameters) => {
+          const name = `${action.charAt(0).toUpperCase()}${action.slice(1)}Command`;
+          const Command = (
+            DynamoDbCommands as unknown as Record<string, new (input: unknown) => unknown>
+          )[name];
+          if (Command === undefined)
+            throw new AwsServiceError('States.TaskFailed', `DynamoDB has no operation ${action}`);
+          dynamoClient ??= dynamo();
+          return dynamoClient.send(new Command(parameters) as never);
+        },
+      },
+      region,
+      accountId,
+    );
+    this.report = supportReport(assembly, [
+      ...this.stateMachines.unsupported.map(
+        (u) => `state machine ${u.stateMachine}: ${u.reason}; StartExecution is refused`,
+      ),
+      ...this.definitions
+        .filter((d) => d.entry === undefined)
+        .map(
+          (d) =>
+            `function ${d.name}: not built with WardFunction (no ward:entry), so it cannot run from source; invoking it fails`,
+        ),
+    ]);
+  }
+
+  /** Starts every engine; resolves when all answer. */
+  static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const started = Date.now();
+    const region = options.region ?? 'eu-west-2';
+    const accountId = options.accountId ?? '000000000000';
+    mkdirSync(options.stateDir, { recursive: true });
+    const [apiPort, awsPort] = await Promise.all([
+      reservePort(options.apiPort, 'HTTP API'),
+      reservePort(options.awsPort, 'AWS endpoint'),
+    ]);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const awsEndpoint = `http://127.0.0.1:${awsPort}`;
+    const assembly = buildLocalAssembly(options.stacks, {
+      region,
+      accountId,
+      awsEndpoint,
+      apiEndpoint: apiUrl,
+    });
+    const [issuer, dynamoDb] = await Promise.all([
+      LocalIssuer.loadOrCreate(join(options.stateDir, 'issuer-key.json')),
+      options.dynamoDbEndpoint === undefined
+        ? startDynamoDbLocal(options.dataDir !== undefined ? { dataDir: options.dataDir } : {})
+        : Promise.resolve(undefined),
+    ]);
+    const runtime = new LocalRuntime(
+      options,
+      assembly,
+      {
+        apiUrl,
+        awsEndpoint,
+        dynamoDbEndpoint: options.dynamoDbEndpoint ?? dynamoDb?.endpoint ?? '',
+      },
+      issuer,
+    );
+    runtime.dynamoDb = dynamoDb;
+    try {
+      await runtime.createTables(region);
+      runtime.startFunctions(region);
+      await runtime.serve(apiPort, awsPort);
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    runtime.readyInMs = Date.now() - started;
+    return runtime;
+  }
+
+  get apiUrl(): string {
+    return this.urls.apiUrl;
+  }
+
+  get awsEndpoint(): string {
+    return this.urls.awsEndpoint;
+  }
+
+  get dynamoDbEndpoint(): string {
+    return this.urls.dynamoDbEndpoint;
+  }
+
+  /** The environment an SDK client needs to reach this runtime (what functions get too). */
+  clientEnvironment(): Record<string, string> {
+    return {
+      AWS_REGION: this.options.region ?? 'eu-west-2',
+      AWS_DEFAULT_REGION: this.options.region ?? 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_SFN: this.awsEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: this.awsEndpoint,
+      AWS_ENDPOINT_URL_SNS: this.awsEndpoint,
+      AWS_ENDPOINT_URL_SQS: this.awsEndpoint,
+      AWS_ENDPOINT_URL_S3: this.awsEndpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+  }
+
+  /** Invokes a function by ARN or name and waits for its result (RequestResponse). */
+  async invoke(functionArnOrName: string, payload: unknown): Promise<InvokeOutcome> {
+    const fn = this.functionOf(functionArnOrName);
+    if (fn === undefined)
+      return {
+        ok: false,
+        error: {
+          errorType: 'ResourceNotFoundException',
+          errorMessage: `Function not found: ${functionArnOrName}`,
+          trace: [],
+        },
+      };
+    if (typeof fn === 'string')
+      return {
+        ok: false,
+        error: { errorType: 'Runtime.NotSupportedLocally', errorMessage: fn, trace: [] },
+      };
+    return fn.invoke(payload);
+  }
+
+  async stop(): Promise<void> {
+    this.stateMachines.stopAll();
+    await this.buses.settled();
+    await Promise.all([
+      ...this.apis.map((api) => api.close()),
+      this.endpoint?.close(),
+      ...[...this.functions.values()].map((f) => f.stop()),
+    ]);
+    await this.dynamoDb?.stop();
+  }
+
+  private functionOf(reference: string): LocalFunction | string | undefined {
+    const unqualified = reference.replace(
+      /^(arn:aws:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/,
+      '$1',
+    );
+    const definition = this.definitions.find(
+      (d) => d.arn === unqualified || d.name === unqualified,
+    );
+    if (definition === undefined) return undefined;
+    return (
+      this.functions.get(definition.name) ??
+      `function ${definition.name} cannot run locally: it has no ward:entry metadata`
+    );
+  }
+
+  private invokeAsync(functionArn: string, event: unknown, source: string): void {
+    void this.invoke(functionArn, event).then((outcome) => {
+      if (!outcome.ok)
+        this.options.log?.(
+          `[${source} -> ${functionArn}] ${outcome.error.errorType}: ${outcome.error.errorMessage}`,
+        );
+    });
+  }
+
+  private async deliverToTarget(target: RuleTarget, input: string): Promise<void> {
+    const [, , service] = target.arn.split(':');
+    switch (service) {
+      case 'lambda':
+        this.invokeAsync(target.arn, JSON.parse(input), 'EventBridge');
+        return;
+      case 'states':
+        this.stateMachines.startExecution(target.arn, input);
+        return;
+      case 'sns':
+        this.topics.publish(target.arn, { message: input });
+        return;
+      case 'sqs':
+        this.queues.send(target.arn, {
+          body: input,
+          ...(target.sqsMessageGroupId !== undefined ? { groupId: target.sqsMessageGroupId } : {}),
+        });
+        return;
+      default:
+        return Promise.reject(
+          new AwsServiceError(
+            'UnsupportedTarget',
+            `targets of type ${service ?? target.arn} are not run locally`,
+          ),
+        );
+    }
+  }
+
+  private async createTables(region: string): Promise<void> {
+    const client = new DynamoDBClient({
+      endpoint: this.dynamoDbEndpoint,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      for (const resource of this.assembly.ofType('AWS::DynamoDB::Table')) {
+        const definition = tableDefinition(resource.logicalId, resource.properties);
+        const TableName = resource.values.ref;
+        try {
+          await client.send(new CreateTableCommand({ ...definition.create, TableName }));
+        } catch (error) {
+          // A persisted data directory already holds the table from an earlier run.
+          if (!(error instanceof ResourceInUseException)) throw error;
+          continue;
+        }
+        if (definition.timeToLive !== undefined)
+          await client.send(
+            new UpdateTimeToLiveCommand({
+              TableName,
+              TimeToLiveSpecification: definition.timeToLive,
+            }),
+          );
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private startFunctions(region: string): void {
+    const baseEnvironment = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TMPDIR: process.env.TMPDIR ?? '/tmp',
+      TZ: 'UTC',
+      ...this.clientEnvironment(),
+    };
+    for (const definition of this.definitions) {
+      if (definition.entry === undefined) continue;
+      this.functions.set(
+        definition.name,
+        new LocalFunction({
+          name: definition.name,
+          arn: definition.arn,
+          entry: definition.entry,
+          handlerName: definition.handlerName,
+          timeoutMs: definition.timeoutMs,
+          memoryMb: definition.memoryMb,
+          environment: {
+            ...baseEnvironment,
+            AWS_LAMBDA_FUNCTION_NAME: definition.name,
+            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memoryMb),
+            AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+            AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
+            AWS_REGION: region,
+            ...definition.environment,
+          },
+          onLog: (name, line) => this.options.log?.(`[${name}] ${line}`),
+        }),
+      );
+    }
+  }
+
+  private async serve(apiPort: number, awsPort: number): Promise<void> {
+    const definitions = httpApiDefinitions(this.assembly);
+    for (const [index, definition] of definitions.entries()) {
+      const authorizers = new Map(
+        [...definition.authorizers].map(([id, config]) => [
+          id,
+          new JwtAuthorizer(
+            {
+              issuer: config.issuer,
+              audience: config.audience,
+              identitySource: config.identitySource,
+            },
+            this.issuer.jwks(),
+          ),
+        ]),
+      );
+      const api = new LocalHttpApi(
+        { name: definition.name, apiId: definition.apiId, routes: definition.routes, authorizers },
+        (arn, event) => this.invoke(arn, event),
+        {
+          accountId: this.options.accountId ?? '000000000000',
+          onRequest: (record) => this.apiRequests.push(record),
+        },
+      );
+      // The first API gets the runtime's API port; others, if any, the next free ones.
+      await api.listen(
+        index === 0 ? apiPort : await reservePort(undefined, `HTTP API ${definition.name}`),
+      );
+      this.apis.push(api);
+    }
+    const states = stepFunctionsOperations(this.stateMachines);
+    const events = eventBridgeOperations(this.buses);
+    const sqs = sqsOperations(this.queues);
+    this.endpoint = new LocalAwsEndpoint(
+      {
+        states: (request) => handleJson(request, '1.0', states),
+        events: (request) => handleJson(request, '1.1', events),
+        sqs: (request) => handleJson(request, '1.0', sqs),
+        sns: (request) => handleSnsQuery(request, this.topics),
+        s3: (request) => handleS3(request, this.buckets),
+      },
+      adminHandler(this),
+    );
+    await this.endpoint.listen(awsPort);
+  }
+}

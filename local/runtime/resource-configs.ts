@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import {
+  FUNCTION_ENTRY_METADATA,
+  FUNCTION_HANDLER_METADATA,
+} from '../../lambdas/contracts/function-metadata';
+import type { RouteConfig } from '../apigateway/routes';
+import type { RuleConfig, RuleTarget } from '../event-buses/local-event-buses';
+import { parseEventPattern } from '../eventbridge/event-pattern';
+import type { BucketConfig } from '../s3/local-buckets';
+import type { TopicConfig } from '../sns/local-topics';
+import type { QueueConfig } from '../sqs/local-queues';
+import type { StateMachineConfig } from '../stepfunctions/local-state-machines';
+import type { LocalAssembly, LocalResource } from '../template/local-assembly';
+import { textOf } from '../template/values';
+
+/** A function as the template defines it, and where its source is. */
+export interface FunctionDefinition {
+  readonly resource: LocalResource;
+  readonly name: string;
+  readonly arn: string;
+  /** Absent when the function was not built by WardFunction (a CDK-provided custom resource, say). */
+  readonly entry?: string;
+  readonly handlerName: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+}
+
+export interface HttpApiDefinition {
+  readonly apiId: string;
+  readonly name: string;
+  readonly routes: RouteConfig[];
+  readonly authorizers: Map<string, { issuer: string; audience: string[]; identitySource: string }>;
+}
+
+const props = (resource: LocalResource) => resource.properties as Record<string, unknown>;
+
+export function functionDefinitions(
+  assembly: LocalAssembly,
+  projectRoot: string,
+): FunctionDefinition[] {
+  return assembly.ofType('AWS::Lambda::Function').map((resource) => {
+    const p = props(resource);
+    const entry = resource.metadata[FUNCTION_ENTRY_METADATA];
+    const handler = resource.metadata[FUNCTION_HANDLER_METADATA];
+    return {
+      resource,
+      name: resource.values.ref,
+      arn: resource.values.attributes.Arn ?? '',
+      ...(typeof entry === 'string' ? { entry: join(projectRoot, entry) } : {}),
+      handlerName: typeof handler === 'string' ? handler : 'handler',
+      environment: Object.fromEntries(
+        Object.entries(
+          (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+        ).map(([k, v]) => [k, String(v)]),
+      ),
+      timeoutMs: Number(p.Timeout ?? 3) * 1000,
+      memoryMb: Number(p.MemorySize ?? 128),
+    };
+  });
+}
+
+export function queueConfigs(assembly: LocalAssembly): QueueConfig[] {
+  return assembly.ofType('AWS::SQS::Queue').map((resource) => {
+    const p = props(resource);
+    const redrive = p.RedrivePolicy as
+      { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
+    return {
+      name: resource.values.attributes.QueueName ?? resource.logicalId,
+      arn: resource.values.attributes.Arn ?? '',
+      url: resource.values.ref,
+      fifo: p.FifoQueue === true,
+      contentBasedDeduplication: p.ContentBasedDeduplication === true,
+      visibilityTimeoutSeconds: Number(p.VisibilityTimeout ?? 30),
+      ...(redrive?.deadLetterTargetArn
+        ? {
+            redrive: {
+              deadLetterTargetArn: redrive.deadLetterTargetArn,
+              maxReceiveCount: Number(redrive.maxReceiveCount ?? 1),
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+export function topicConfigs(assembly: LocalAssembly): TopicConfig[] {
+  const subscriptions = assembly
+    .ofType('AWS::SNS::Subscription')
+    .map((resource) => ({ resource, p: props(resource) }));
+  return assembly.ofType('AWS::SNS::Topic').map((resource) => ({
+    name: resource.values.attributes.TopicName ?? resource.logicalId,
+    arn: resource.values.ref,
+    subscriptions: subscriptions
+      .filter(({ p }) => p.TopicArn === resource.values.ref)
+      .map(({ resource: sub, p }) => ({
+        arn: sub.values.ref,
+        protocol: String(p.Protocol),
+        endpoint: String(p.Endpoint),
+        rawMessageDelivery: p.RawMessageDelivery === true || p.RawMessageDelivery === 'true',
+      })),
+  }));
+}
+
+export function bucketConfigs(assembly: LocalAssembly): BucketConfig[] {
+  return assembly.ofType('AWS::S3::Bucket').map((resource) => ({
+    name: resource.values.ref,
+    versioned:
+      (props(resource).VersioningConfiguration as { Status?: string } | undefined)?.Status ===
+      'Enabled',
+  }));
+}
+
+export function stateMachineConfigs(assembly: LocalAssembly): StateMachineConfig[] {
+  return assembly.ofType('AWS::StepFunctions::StateMachine').map((resource) => {
+    const p = props(resource);
+    const definition =
+      typeof p.DefinitionString === 'string'
+        ? (JSON.parse(p.DefinitionString) as Record<string, unknown>)
+        : ((p.Definition ?? {}) as Record<string, unknown>);
+    return {
+      name: resource.values.attributes.Name ?? resource.logicalId,
+      arn: resource.values.ref,
+      definition,
+    };
+  });
+}
+
+export function busesOf(assembly: LocalAssembly): { name: string; arn: string }[] {
+  return assembly
+    .ofType('AWS::Events::EventBus')
+    .map((resource) => ({ name: resource.values.ref, arn: resource.values.attributes.Arn ?? '' }));
+}
+
+export function ruleConfigs(assembly: LocalAssembly): RuleConfig[] {
+  return assembly.ofType('AWS::Events::Rule').map((resource) => {
+    const p = props(resource);
+    const busReference = textOf(p.EventBusName ?? 'default');
+    const bus = assembly.byArn(busReference);
+    return {
+      name: resource.values.ref,
+      arn: resource.values.attributes.Arn ?? '',
+      busName: bus?.values.ref ?? busReference,
+      pattern: parseEventPattern(p.EventPattern),
+      enabled: (p.State ?? 'ENABLED') === 'ENABLED',
+      targets: ((p.Targets ?? []) as Record<string, unknown>[]).map((t): RuleTarget => ({
+        id: String(t.Id),
+        arn: String(t.Arn),
+        ...(t.Input !== undefined ? { input: textOf(t.Input) } : {}),
+        ...(t.InputPath !== undefined ? { inputPath: textOf(t.InputPath) } : {}),
+        ...(t.InputTransformer !== undefined
+          ? { inputTransformer: t.InputTransformer as RuleTarget['inputTransformer'] & object }
+          : {}),
+        ...((t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn
+          ? { deadLetterArn: (t.DeadLetterConfig as { Arn: string }).Arn }
+          : {}),
+        ...((t.SqsParameters as { MessageGroupId?: string } | undefined)?.MessageGroupId
+          ? { sqsMessageGroupId: (t.SqsParameters as { MessageGroupId: string }).MessageGroupId }
+          : {}),
+      })),
+    };
+  });
+}
+
+export function httpApiDefinitions(assembly: LocalAssembly): HttpApiDefinition[] {
+  return assembly.ofType('AWS::ApiGatewayV2::Api').map((api) => {
+    const ofApi = (type: string) =>
+      assembly.ofType(type).filter((r) => props(r).ApiId === api.values.ref);
+    const integrations = new Map(
+      ofApi('AWS::ApiGatewayV2::Integration').map((r) => [r.values.ref, props(r)]),
+    );
+    const authorizers = new Map(
+      ofApi('AWS::ApiGatewayV2::Authorizer')
+        .filter((r) => props(r).AuthorizerType === 'JWT')
+        .map((r) => {
+          const jwt = props(r).JwtConfiguration as { Issuer: string; Audience?: string[] };
+          return [
+            r.values.ref,
+            {
+              issuer: jwt.Issuer,
+              audience: jwt.Audience ?? [],
+              identitySource: String(
+                (props(r).IdentitySource as string[] | undefined)?.[0] ??
+                  '$request.header.Authorization',
+              ),
+            },
+          ];
+        }),
+    );
+    const routes = ofApi('AWS::ApiGatewayV2::Route').flatMap((r): RouteConfig[] => {
+      const p = props(r);
+      const integration = integrations.get(textOf(p.Target ?? '').replace(/^integrations\//, ''));
+      if (integration === undefined || integration.IntegrationType !== 'AWS_PROXY') return [];
+      return [
+        {
+          routeKey: String(p.RouteKey),
+          functionArn: String(integration.IntegrationUri),
+          ...(p.AuthorizationType === 'JWT' ? { authorizer: String(p.AuthorizerId) } : {}),
+          authorizationScopes: ((p.AuthorizationScopes ?? []) as unknown[]).map(String),
+        },
+      ];
+    });
+    return {
+      apiId: api.values.ref,
+      name: textOf(props(api).Name ?? api.logicalId),
+      routes,
+      authorizers,
+    };
+  });
+}
