@@ -1,0 +1,3 @@
+module github.com/monzo/wearedev
+
+go 1.22

@@ -1,0 +1,220 @@
+import type {
+  Edge,
+  EgressFinding,
+  Evidence,
+  Pattern,
+  ScanResult,
+  ServiceRoot,
+  UnresolvedFinding,
+} from '../model';
+import { classifyCall } from './calls';
+import { evaluate, hasParam, knownPrefix, substitute, type Scope, type Str } from './evaluate';
+import type { FuncUnit, Program } from './program';
+import { resolveTarget, type TargetContext, type TargetSpec } from './targets';
+
+/** A call a function makes, directly or through the functions it calls. */
+interface Effect {
+  readonly pattern: Pattern;
+  readonly target: TargetSpec;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly via?: string;
+  /** drop it when it cannot be resolved: a dial a client constructor already accounts for */
+  readonly optional: boolean;
+}
+
+/**
+ * Finds every function's calls to services and hosts, follows clients built in one function or
+ * package and used in another, and attributes each call to the service whose (non-generated)
+ * code makes it. Shared packages and generated code are never callers by themselves: their
+ * calls count where a service's code uses them.
+ */
+export function analyse(
+  program: Program,
+  services: readonly ServiceRoot[],
+  context: TargetContext,
+): Omit<ScanResult, 'warnings'> {
+  const effects = new EffectIndex();
+  const findings = new FindingSet();
+  for (const func of program.functions) {
+    const service = func.file.pkg.service;
+    if (service === undefined || func.file.facts.generated) continue;
+    for (const effect of effects.of(func)) {
+      if (targetHasParam(effect.target)) continue;
+      const resolution = resolveTarget(effect.target, service, context);
+      if (resolution.kind === 'unresolved' && effect.optional) continue;
+      findings.add(service, resolution, evidenceOf(effect));
+    }
+  }
+  return { services, ...findings.result() };
+}
+
+class EffectIndex {
+  private readonly memo = new Map<FuncUnit, readonly Effect[]>();
+  private readonly active = new Set<FuncUnit>();
+
+  of(func: FuncUnit): readonly Effect[] {
+    const known = this.memo.get(func);
+    if (known !== undefined) return known;
+    // A recursive call adds nothing its own frame does not already find.
+    if (this.active.has(func)) return [];
+    this.active.add(func);
+    const effects = this.compute(func);
+    this.active.delete(func);
+    this.memo.set(func, effects);
+    return effects;
+  }
+
+  private compute(func: FuncUnit): Effect[] {
+    const effects: Effect[] = [];
+    const consumed = new Set<number>();
+    const sites = func.facts.c;
+    const kinds = sites.map((_, index) => classifyCall(func, index));
+    for (const kind of kinds) {
+      if (kind?.kind === 'target' && kind.consumes !== undefined) consumed.add(kind.consumes);
+    }
+    kinds.forEach((kind, index) => {
+      const site = sites[index];
+      if (kind === undefined || site === undefined) return;
+      const at = { file: func.file.path, line: site.line, column: site.col };
+      if (kind.kind === 'target') {
+        effects.push({
+          pattern: kind.pattern,
+          target: kind.target,
+          ...at,
+          optional: consumed.has(index),
+        });
+        return;
+      }
+      const callee = kind.callee;
+      if (callee === func) return;
+      const calleeEffects = this.of(callee);
+      if (calleeEffects.length === 0) return;
+      const calleePkg = callee.file.pkg;
+      // Calls a function of the same service makes are reported where they are made; only
+      // the ones that depend on the arguments are completed here.
+      const sameService =
+        calleePkg.service !== undefined &&
+        calleePkg.service === func.file.pkg.service &&
+        !callee.file.facts.generated;
+      let args: Str[] | undefined;
+      for (const effect of calleeEffects) {
+        const open = targetHasParam(effect.target);
+        if (sameService && !open) continue;
+        if (open) {
+          const scope: Scope = { file: func.file, func };
+          args ??= site.a.map((arg) => evaluate(arg, scope));
+        }
+        effects.push({
+          pattern: effect.pattern,
+          target: open ? substituteTarget(effect.target, args ?? []) : effect.target,
+          ...at,
+          via: effect.via ?? `${calleePkg.dir === '' ? '.' : calleePkg.dir}.${callee.facts.n}`,
+          optional: effect.optional,
+        });
+      }
+    });
+    return effects;
+  }
+}
+
+/**
+ * Whether a target depends on the function's parameters: then the function's callers complete
+ * it. A URL whose host is known (`"http://service.fx-rates/rates/" + currency`) does not.
+ */
+function targetHasParam(target: TargetSpec): boolean {
+  if (target.kind === 'service') return false;
+  const open =
+    hasParam(target.value) &&
+    !(
+      target.kind === 'url' &&
+      /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(knownPrefix(target.value))
+    );
+  return open || (target.fallback ? targetHasParam(target.fallback) : false);
+}
+
+function substituteTarget(target: TargetSpec, args: readonly Str[]): TargetSpec {
+  if (target.kind === 'service') return target;
+  return {
+    kind: target.kind,
+    value: substitute(target.value, args),
+    ...(target.fallback ? { fallback: substituteTarget(target.fallback, args) } : {}),
+  };
+}
+
+function evidenceOf(effect: Effect): Evidence {
+  return {
+    file: effect.file,
+    line: effect.line,
+    column: effect.column,
+    snippet: '',
+    pattern: effect.pattern,
+    ...(effect.via ? { via: effect.via } : {}),
+  };
+}
+
+/** Groups evidence by edge, host or reason, in a stable order. */
+class FindingSet {
+  private readonly edges = new Map<string, { from: string; to: string; evidence: Evidence[] }>();
+  private readonly egress = new Map<
+    string,
+    { from: string; host: string; port: number; evidence: Evidence[] }
+  >();
+  private readonly unresolved = new Map<
+    string,
+    { from: string; reason: string; evidence: Evidence[] }
+  >();
+
+  add(from: string, resolution: ReturnType<typeof resolveTarget>, evidence: Evidence): void {
+    if (resolution.kind === 'service') {
+      // A service calling itself (health checks, its own URL) is not an edge.
+      if (resolution.service === from) return;
+      const key = `${from}\0${resolution.service}`;
+      const entry = this.edges.get(key) ?? { from, to: resolution.service, evidence: [] };
+      entry.evidence.push(evidence);
+      this.edges.set(key, entry);
+    } else if (resolution.kind === 'egress') {
+      const key = `${from}\0${resolution.host}\0${resolution.port}`;
+      const entry = this.egress.get(key) ?? {
+        from,
+        host: resolution.host,
+        port: resolution.port,
+        evidence: [],
+      };
+      entry.evidence.push(evidence);
+      this.egress.set(key, entry);
+    } else {
+      const key = `${from}\0${resolution.reason}`;
+      const entry = this.unresolved.get(key) ?? { from, reason: resolution.reason, evidence: [] };
+      entry.evidence.push(evidence);
+      this.unresolved.set(key, entry);
+    }
+  }
+
+  result(): { edges: Edge[]; egress: EgressFinding[]; unresolved: UnresolvedFinding[] } {
+    const finish = <T extends { evidence: Evidence[] }>(entries: Map<string, T>): T[] =>
+      [...entries.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, entry]) => ({ ...entry, evidence: sortEvidence(entry.evidence) }));
+    return {
+      edges: finish(this.edges),
+      egress: finish(this.egress),
+      unresolved: finish(this.unresolved),
+    };
+  }
+}
+
+export function sortEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return [...evidence]
+    .sort((a, b) =>
+      a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column,
+    )
+    .filter((item) => {
+      const key = `${item.file}:${item.line}:${item.column}:${item.via ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}

@@ -1,0 +1,78 @@
+import { extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileOutcome } from './file-analysis';
+
+export interface WorkerFile {
+  readonly absolute: string;
+  readonly path: string;
+}
+export interface WorkerBatch {
+  readonly id: number;
+  readonly files: readonly WorkerFile[];
+}
+export interface WorkerReply {
+  readonly id: number;
+  readonly results: readonly FileOutcome[];
+}
+
+/** A worker thread failed or stopped before it answered. */
+export class RpcmapWorkerError extends Error {
+  override readonly name = 'RpcmapWorkerError';
+}
+
+/**
+ * Analyses `files` on `jobs` worker threads, handing out small batches as workers finish so
+ * both cores stay busy to the end. The worker is TypeScript when rpcmap runs from source (under
+ * tsx or ts-jest): it then loads tsx itself, since a worker does not inherit jest's transform.
+ */
+export async function analyseInWorkers(
+  files: readonly WorkerFile[],
+  jobs: number,
+  onResult: (outcome: FileOutcome) => void,
+  batchSize = 48,
+): Promise<void> {
+  const ext = extname(__filename);
+  const script = join(__dirname, `parse-worker${ext}`);
+  const execArgv = ext === '.ts' ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
+  const batches: WorkerBatch[] = [];
+  for (let i = 0; i < files.length; i += batchSize) {
+    batches.push({ id: batches.length, files: files.slice(i, i + batchSize) });
+  }
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(jobs, batches.length)) },
+    () => new Worker(script, { execArgv }),
+  );
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              const batch = batches[next++];
+              if (batch === undefined) resolve();
+              else worker.postMessage(batch);
+            };
+            worker.on('message', (reply: WorkerReply) => {
+              for (const outcome of reply.results) onResult(outcome);
+              send();
+            });
+            worker.on('error', (error) =>
+              reject(new RpcmapWorkerError('an rpcmap worker thread failed', { cause: error })),
+            );
+            worker.on('exit', (code) => {
+              if (next <= batches.length) {
+                reject(
+                  new RpcmapWorkerError(`an rpcmap worker thread stopped (exit code ${code})`),
+                );
+              }
+            });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
