@@ -7,10 +7,16 @@ import {
   RuleSetConflictError,
 } from '../lambdas/adapters/registry';
 import { RuleSetValidationError } from '../lambdas/core/rules/problems';
+import { RpcmapConfigError } from '../rpcmap/config';
+import { RpcmapGitError } from '../rpcmap/scan/git-base';
+import { RpcmapRootError } from '../rpcmap/scan/scan';
 import { registerCompile } from './commands/compile';
 import { registerFleetGenerate } from './commands/fleet-generate';
 import { registerRegistryImport } from './commands/registry-import';
 import { registerRulesExport } from './commands/rules-export';
+import { registerRpcmapCheck } from './commands/rpcmap-check';
+import { registerRpcmapDiff } from './commands/rpcmap-diff';
+import { registerRpcmapScan } from './commands/rpcmap-scan';
 import { registerValidate } from './commands/validate';
 import { OutputDirectoryError } from './fleet/write-dir';
 import { ExitCode, type CliIo } from './io';
@@ -40,6 +46,12 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
     io,
     done,
   );
+  const rpcmap = program
+    .command('rpcmap')
+    .description('find the calls between services in Go code, and check them against the rules');
+  registerRpcmapScan(rpcmap, io, done);
+  registerRpcmapDiff(rpcmap, io, done);
+  registerRpcmapCheck(rpcmap, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -73,6 +85,14 @@ function reportError(error: unknown, io: CliIo): ExitCode {
   if (error instanceof CompilationError) {
     io.stderr(`${error.problems.join('\n')}\ncompilation refused; nothing was written.\n`);
     return ExitCode.refused;
+  }
+  if (
+    error instanceof RpcmapConfigError ||
+    error instanceof RpcmapRootError ||
+    error instanceof RpcmapGitError
+  ) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.usage;
   }
   if (error instanceof UsageError || error instanceof RangeError) {
     io.stderr(`error: ${error.message}\n`);
