@@ -6,6 +6,8 @@ export interface CliIo {
   readonly isTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Resolves when the person asks a long-running command to stop (Ctrl+C, SIGTERM). */
+  readonly untilInterrupted: () => Promise<void>;
 }
 
 export function processIo(): CliIo {
@@ -15,6 +17,11 @@ export function processIo(): CliIo {
     isTty: process.stdout.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    untilInterrupted: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }),
   };
 }
 

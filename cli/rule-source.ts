@@ -10,6 +10,8 @@ export class UsageError extends Error {
 export interface RuleSource {
   readonly dir?: string;
   readonly fromTable?: string;
+  /** The command's environment, for the registry's endpoint. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function loadRuleSet(source: RuleSource): Promise<RuleSet> {
@@ -19,5 +21,5 @@ export async function loadRuleSet(source: RuleSource): Promise<RuleSet> {
     );
   }
   if (source.dir !== undefined) return readFleet(source.dir);
-  return registryForTable(source.fromTable ?? '').readCurrent();
+  return registryForTable(source.fromTable ?? '', source.env).readCurrent();
 }

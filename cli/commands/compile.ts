@@ -34,7 +34,7 @@ export function registerCompile(program: Command, io: CliIo, done: (code: ExitCo
     )
     .addOption(formatOption())
     .action(async (dir: string | undefined, options: CompileCommandOptions) => {
-      const ruleSet = await loadRuleSet({ dir, fromTable: options.fromTable });
+      const ruleSet = await loadRuleSet({ dir, fromTable: options.fromTable, env: io.env });
       const started = performance.now();
       const bundle = compileBundle(ruleSet, { podLabelKey: options.podLabelKey });
       const compileMs = performance.now() - started;

@@ -23,7 +23,7 @@ export function registerRegistryImport(
     .addOption(formatOption())
     .action(async (dir: string, options: { table: string; format: string }) => {
       const fleet = await readFleet(dir);
-      const target = registryForTable(options.table);
+      const target = registryForTable(options.table, io.env);
       const before = await target.readCurrent();
       const committed = await target.replaceAll(fleet, before.version);
       const change = diff(before, committed);

@@ -19,7 +19,9 @@ export function registerRulesExport(
     .option('--from-table <name>', 'read the rule registry table instead of a directory')
     .addOption(formatOption(['json', 'yaml']))
     .action(async (dir: string | undefined, options: { fromTable?: string; format: string }) => {
-      const exported = exportRuleSet(await loadRuleSet({ dir, fromTable: options.fromTable }));
+      const exported = exportRuleSet(
+        await loadRuleSet({ dir, fromTable: options.fromTable, env: io.env }),
+      );
       io.stdout(options.format === 'yaml' ? stringify(exported) : json(exported));
       done(ExitCode.ok);
     });

@@ -14,6 +14,8 @@ export interface WardRun {
 export async function ward(
   args: readonly string[],
   env: Record<string, string | undefined> = process.env,
+  untilInterrupted: () => Promise<void> = () => Promise.resolve(),
+  cwd: string = process.cwd(),
 ): Promise<WardRun> {
   let stdout = '';
   let stderr = '';
@@ -22,7 +24,8 @@ export async function ward(
     stderr: (text) => (stderr += text),
     isTty: false,
     env,
-    cwd: process.cwd(),
+    cwd,
+    untilInterrupted,
   };
   const code = await runWard(args, io);
   return { code, stdout, stderr };

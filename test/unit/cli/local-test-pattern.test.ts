@@ -19,6 +19,7 @@ async function wardLocal(args: readonly string[], cwd: string) {
     isTty: false,
     env: {},
     cwd,
+    untilInterrupted: () => Promise.resolve(),
   };
   const program = new Command('ward')
     .exitOverride()
