@@ -1,6 +1,7 @@
 import { benchCompile } from './compile.bench';
 import { printFigures } from './measure';
 import { benchRegistry } from './registry.bench';
+import { benchRpcmap } from './rpcmap.bench';
 
 /** `npm run bench`: prints every figure the issues ask for; exits 1 if a target is missed. */
 async function main(): Promise<void> {
@@ -10,7 +11,9 @@ async function main(): Promise<void> {
   printFigures('Compile (2,000 services, 10,000 edges)', compile.figures);
   const registry = await benchRegistry(compile.ruleSet);
   printFigures('Registry on DynamoDB Local (the same fleet)', registry);
-  const missed = [...compile.figures, ...registry].filter((f) => f.ok === false);
+  const rpcmap = await benchRpcmap();
+  printFigures(rpcmap.title, rpcmap.figures);
+  const missed = [...compile.figures, ...registry, ...rpcmap.figures].filter((f) => f.ok === false);
   if (missed.length > 0) {
     console.error(`\n${missed.length} target(s) missed: ${missed.map((f) => f.name).join(', ')}`);
     process.exitCode = 1;

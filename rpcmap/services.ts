@@ -21,29 +21,31 @@ export function mapServices(config: RpcmapConfig, dirs: readonly string[]): Serv
     paths.set(service.name, [service.path].flat().map(normaliseDir));
     aliases.set(service.name, [...service.aliases]);
   }
-  const owned = (dir: string) =>
-    [...paths.values()].some((list) => list.some((path) => isWithin(dir, path)));
+  // Service roots by path: a directory's service is its nearest ancestor that is a root.
+  const rootAt = new Map<string, string>();
+  for (const [name, list] of paths) for (const path of list) rootAt.set(path, name);
+  const serviceOfDir = (dir: string): string | undefined => {
+    for (let at = dir; ;) {
+      const name = rootAt.get(at);
+      if (name !== undefined) return name;
+      if (at === '') return undefined;
+      const slash = at.lastIndexOf('/');
+      at = slash < 0 ? '' : at.slice(0, slash);
+    }
+  };
   const discovered = globMatcher(config.discover);
   for (const dir of [...dirs].sort()) {
-    if (dir === '' || !discovered(dir) || owned(dir)) continue;
+    // Sorted, so a directory's ancestors are settled before it: services do not nest.
+    if (dir === '' || !discovered(dir) || serviceOfDir(dir) !== undefined) continue;
     const name = dir.slice(dir.lastIndexOf('/') + 1);
     const list = paths.get(name);
     if (list) list.push(dir);
     else paths.set(name, [dir]);
+    rootAt.set(dir, name);
   }
   for (const [name, extra] of Object.entries(config.aliases)) {
     aliases.set(name, [...(aliases.get(name) ?? []), ...extra]);
   }
-  const byLength = [...paths.entries()]
-    .flatMap(([name, list]) => list.map((path) => ({ name, path })))
-    .sort((a, b) => b.path.length - a.path.length);
-  const cache = new Map<string, string | undefined>();
-  const serviceOfDir = (dir: string): string | undefined => {
-    if (cache.has(dir)) return cache.get(dir);
-    const found = byLength.find((entry) => isWithin(dir, entry.path))?.name;
-    cache.set(dir, found);
-    return found;
-  };
   const roots = [...paths.entries()]
     .map(([name, list]) => ({ name, path: [...list].sort() }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -53,8 +55,4 @@ export function mapServices(config: RpcmapConfig, dirs: readonly string[]): Serv
 function normaliseDir(path: string): string {
   const trimmed = path.replace(/^\.\//, '').replace(/\/+$/, '');
   return trimmed === '.' ? '' : trimmed;
-}
-
-function isWithin(dir: string, root: string): boolean {
-  return root === '' || dir === root || dir.startsWith(`${root}/`);
 }

@@ -38,6 +38,11 @@ export class FactsCache {
     }
   }
 
+  /** How many files the cache describes. */
+  get size(): number {
+    return Object.keys(this.data.files).length;
+  }
+
   /** The facts of a file whose stamp is unchanged. */
   lookup(file: WalkedFile): { hash: string; facts: FileFacts } | undefined {
     const stamp = this.data.files[file.path];

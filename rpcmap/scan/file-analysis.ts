@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FileFacts } from '../extract/facts';
+import { FACTS_VERSION, type FileFacts } from '../extract/facts';
 import { extractFacts } from '../extract/go-extractor';
 import type { GoParser } from '../extract/go-parser';
 import { errorCode } from './walk';
@@ -27,6 +27,25 @@ export function analyseFile(parser: GoParser, absolute: string, path: string): F
   const text = bytes.toString('utf8');
   return { path, hash, facts: factsOfText(parser, text) };
 }
+
+/** Reads and parses a file and keeps nothing but its line count: the bare parser's cost. */
+export function parseOnly(parser: GoParser, absolute: string, path: string): FileOutcome {
+  const text = readFileSync(absolute, 'utf8');
+  const lines = parser.parse(text).rootNode.endPosition.row + 1;
+  return { path, hash: '', facts: { ...EMPTY_FACTS, lines } };
+}
+
+const EMPTY_FACTS: FileFacts = {
+  v: FACTS_VERSION,
+  pkg: '',
+  generated: false,
+  mock: false,
+  imports: [],
+  decls: [],
+  fields: [],
+  funcs: [],
+  lines: 0,
+};
 
 export function factsOfText(parser: GoParser, text: string): FileFacts {
   return extractFacts(parser.parse(text), text);

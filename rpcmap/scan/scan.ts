@@ -39,6 +39,8 @@ export interface ScanStats {
   readonly lines: number;
   readonly bytes: number;
   readonly jobs: number;
+  /** milliseconds spent in each phase */
+  readonly phases: Readonly<Record<'walk' | 'parse' | 'cache' | 'analyse' | 'snippets', number>>;
 }
 
 export interface ScanOutcome {
@@ -58,11 +60,19 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     throw new RpcmapRootError(`${options.root}: no such directory to scan`);
   }
   const config = loadConfig(root, options.configFile);
+  let clock = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const spent = now - clock;
+    clock = now;
+    return spent;
+  };
   const walked = walkTree(root, config);
   const warnings: ScanWarning[] = [...walked.warnings];
   const cacheDir =
     options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, '.ward', 'cache'));
   const cache = FactsCache.open(cacheDir);
+  const walkMs = lap();
   const known = new Map<string, { file: WalkedFile; hash: string; facts: FileFacts }>();
   const toParse: WalkedFile[] = [];
   for (const file of walked.goFiles) {
@@ -97,15 +107,18 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   } else {
     await analyseInWorkers(toParse, jobs, accept);
   }
+  const parseMs = lap();
   const entries = [...known.values()].sort((a, b) => (a.file.path < b.file.path ? -1 : 1));
   try {
-    cache.save(entries);
+    // An unchanged tree leaves the cache as it is.
+    if (toParse.length > 0 || entries.length !== cache.size) cache.save(entries);
   } catch (error) {
     warnings.push({
       file: cacheDir ?? '',
       message: `cannot write the cache (${errorCode(error)})`,
     });
   }
+  const cacheMs = lap();
   const files: SourceFile[] = [];
   let lines = 0;
   let bytes = 0;
@@ -130,6 +143,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     manifests: readManifestFiles(root, config.manifests, warnings),
   };
   const analysed = analyseTree(input);
+  const analyseMs = lap();
   const result = fillSnippets(
     { ...analysed, warnings: sortWarnings([...warnings, ...analysed.warnings]) },
     (path) => readFileSync(join(root, path), 'utf8'),
@@ -143,6 +157,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       lines,
       bytes,
       jobs: inProcess ? 1 : jobs,
+      phases: { walk: walkMs, parse: parseMs, cache: cacheMs, analyse: analyseMs, snippets: lap() },
     },
     input,
   };

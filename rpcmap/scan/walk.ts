@@ -33,22 +33,29 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
   const goMods: WalkedFile[] = [];
   const dirs: string[] = [];
   const warnings: ScanWarning[] = [];
+  // Real paths of the directories walked: a symlink to one of them (a loop, or a second way
+  // in) is skipped. Only symlinks need a realpath call; a plain directory's real path is its
+  // parent's plus its name.
   const visited = new Set<string>();
-  const pending: string[] = [''];
-  for (let rel = pending.pop(); rel !== undefined; rel = pending.pop()) {
+  const pending: { rel: string; real: string }[] = [];
+  try {
+    pending.push({ rel: '', real: realpathSync(root) });
+  } catch (error) {
+    warnings.push({ file: '.', message: `cannot read the root (${errorCode(error)})` });
+  }
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { rel, real } = next;
     const absolute = rel === '' ? root : join(root, rel);
-    let real: string;
     let entries: Dirent[];
+    if (visited.has(real)) {
+      warnings.push({
+        file: rel,
+        message: 'a symlink loop or a second link to a directory already scanned; skipped',
+      });
+      continue;
+    }
+    visited.add(real);
     try {
-      real = realpathSync(absolute);
-      if (visited.has(real)) {
-        warnings.push({
-          file: rel,
-          message: 'a symlink loop or a second link to a directory already scanned; skipped',
-        });
-        continue;
-      }
-      visited.add(real);
       entries = readdirSync(absolute, { withFileTypes: true });
     } catch (error) {
       warnings.push({
@@ -63,11 +70,13 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
       const path = rel === '' ? name : `${rel}/${name}`;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      let childReal = `${real}/${name}`;
       if (entry.isSymbolicLink()) {
         try {
           const target = statSync(join(absolute, name));
           isDir = target.isDirectory();
           isFile = target.isFile();
+          if (isDir) childReal = realpathSync(join(absolute, name));
         } catch (error) {
           warnings.push({
             file: path,
@@ -78,7 +87,7 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
       }
       if (isDir) {
         if (skipsDirectory(name, path, config, excluded)) continue;
-        pending.push(path);
+        pending.push({ rel: path, real: childReal });
       } else if (isFile && (name.endsWith('.go') || name === 'go.mod')) {
         if (name !== 'go.mod' && skipsFile(name, path, config, excluded)) continue;
         const walked = statFile(join(absolute, name), path, warnings);

@@ -1,5 +1,4 @@
 import { extname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileOutcome } from './file-analysis';
 
@@ -7,8 +6,12 @@ export interface WorkerFile {
   readonly absolute: string;
   readonly path: string;
 }
+/** `facts` analyses files; `parse` only reads and parses them (the bench's baseline). */
+export type WorkerMode = 'facts' | 'parse';
+
 export interface WorkerBatch {
   readonly id: number;
+  readonly mode: WorkerMode;
   readonly files: readonly WorkerFile[];
 }
 export interface WorkerReply {
@@ -24,25 +27,31 @@ export class RpcmapWorkerError extends Error {
 /**
  * Analyses `files` on `jobs` worker threads, handing out small batches as workers finish so
  * both cores stay busy to the end. The worker is TypeScript when rpcmap runs from source (under
- * tsx or ts-jest): it then loads tsx itself, since a worker does not inherit jest's transform.
+ * tsx or ts-jest): it then loads tsx's require hook itself, since a worker inherits neither
+ * jest's transform nor (on Node 20) a loader given with --import.
  */
 export async function analyseInWorkers(
   files: readonly WorkerFile[],
   jobs: number,
   onResult: (outcome: FileOutcome) => void,
+  mode: WorkerMode = 'facts',
   batchSize = 48,
 ): Promise<void> {
   const ext = extname(__filename);
   const script = join(__dirname, `parse-worker${ext}`);
-  const execArgv = ext === '.ts' ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
+  // From source, the worker first installs tsx's require hook, then loads the TypeScript file.
+  const fromSource = ext === '.ts';
+  const bootstrap = fromSource
+    ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(script)});`
+    : script;
   const batches: WorkerBatch[] = [];
   for (let i = 0; i < files.length; i += batchSize) {
-    batches.push({ id: batches.length, files: files.slice(i, i + batchSize) });
+    batches.push({ id: batches.length, mode, files: files.slice(i, i + batchSize) });
   }
   let next = 0;
   const workers = Array.from(
     { length: Math.max(1, Math.min(jobs, batches.length)) },
-    () => new Worker(script, { execArgv }),
+    () => new Worker(bootstrap, { eval: fromSource }),
   );
   try {
     await Promise.all(
