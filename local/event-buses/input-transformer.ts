@@ -25,17 +25,40 @@ export function transformInput(
   values.set('aws.events.event', event);
   values.set('aws.events.event.json', event);
 
-  return transformer.InputTemplate.replace(
-    /("?)<([A-Za-z0-9_.-]+)>("?)/g,
-    (match, open: string, name: string, close: string) => {
-      if (!values.has(name)) return match;
-      const value = values.get(name);
-      if (open === '"' && close === '"') {
-        // Quoted: the value becomes the string's content.
-        const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-        return `"${JSON.stringify(text).slice(1, -1)}"`;
+  return substitute(transformer.InputTemplate, values);
+}
+
+/**
+ * Replaces each known `<name>`, knowing whether it stands inside a JSON string (then the value
+ * becomes string content) or outside one (then it becomes a JSON value).
+ */
+function substitute(template: string, values: ReadonlyMap<string, unknown>): string {
+  let output = '';
+  let inString = false;
+  for (let i = 0; i < template.length; i += 1) {
+    const char = template[i] ?? '';
+    if (char === '\\' && inString) {
+      output += char + (template[i + 1] ?? '');
+      i += 1;
+      continue;
+    }
+    if (char === '"') inString = !inString;
+    if (char === '<') {
+      const close = template.indexOf('>', i);
+      const name = close > i ? template.slice(i + 1, close) : '';
+      if (/^[A-Za-z0-9_.-]+$/.test(name) && values.has(name)) {
+        const value = values.get(name);
+        if (inString) {
+          const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+          output += JSON.stringify(text).slice(1, -1);
+        } else {
+          output += value === undefined ? 'null' : JSON.stringify(value);
+        }
+        i = close;
+        continue;
       }
-      return `${open}${value === undefined ? 'null' : JSON.stringify(value)}${close}`;
-    },
-  );
+    }
+    output += char;
+  }
+  return output;
 }

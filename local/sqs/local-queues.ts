@@ -17,6 +17,8 @@ export interface QueueMessage {
   readonly md5OfBody: string;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly groupId?: string;
+  /** FIFO only: explicit or content-based, for the five-minute deduplication window. */
+  readonly deduplicationId?: string;
   readonly sentAt: number;
   receiveCount: number;
   invisibleUntil: number;
@@ -38,7 +40,11 @@ export interface SendMessageInput {
 export class LocalQueues {
   private readonly queues = new Map<
     string,
-    { config: QueueConfig; messages: QueueMessage[]; dedup: Map<string, number> }
+    {
+      config: QueueConfig;
+      messages: QueueMessage[];
+      dedup: Map<string, { at: number; message: QueueMessage }>;
+    }
   >();
   private readonly waiters = new Set<() => void>();
 
@@ -88,6 +94,7 @@ export class LocalQueues {
       );
     }
     const md5OfBody = createHash('md5').update(input.body).digest('hex');
+    let deduplicationId: string | undefined;
     if (config.fifo) {
       const dedupId =
         input.deduplicationId ??
@@ -100,28 +107,25 @@ export class LocalQueues {
           'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
         );
       }
+      // Within five minutes, the same deduplication id is accepted and not delivered again.
       const seen = queue.dedup.get(dedupId);
-      const original =
-        seen !== undefined && this.now() - seen < 300_000
-          ? queue.messages.find((m) => m.attributes.MessageDeduplicationId === dedupId)
-          : undefined;
-      if (original !== undefined) return original;
-      queue.dedup.set(dedupId, this.now());
+      if (seen !== undefined && this.now() - seen.at < 300_000) return seen.message;
+      deduplicationId = dedupId;
     }
     const message: QueueMessage = {
       messageId: randomUUID(),
       body: input.body,
       md5OfBody,
-      attributes: {
-        ...(input.attributes ?? {}),
-        ...(input.deduplicationId ? { MessageDeduplicationId: input.deduplicationId } : {}),
-      },
+      attributes: { ...(input.attributes ?? {}) },
       ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
+      ...(deduplicationId !== undefined ? { deduplicationId } : {}),
       sentAt: this.now(),
       receiveCount: 0,
       invisibleUntil: this.now() + (input.delaySeconds ?? 0) * 1000,
     };
     queue.messages.push(message);
+    if (deduplicationId !== undefined)
+      queue.dedup.set(deduplicationId, { at: this.now(), message });
     for (const wake of this.waiters) wake();
     return message;
   }
