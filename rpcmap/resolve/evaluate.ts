@@ -80,11 +80,22 @@ function evaluateSelector(x: string, n: string, scope: Scope, depth: number): St
 
 /** Fields are followed by name across the package: the first assignment that is known wins. */
 function evaluateField(pkg: PackageUnit, field: string, depth: number): Str | undefined {
-  const bindings = pkg.fields.get(field);
-  if (bindings === undefined) return undefined;
   let first: Str | undefined;
-  for (const binding of bindings) {
+  for (const binding of pkg.fields.get(field) ?? []) {
     const value = evaluate(binding.value, { file: binding.file }, depth + 1);
+    if (isKnownOrEnv(value)) return value;
+    first ??= value;
+  }
+  // `mustMapEnv(&svc.addr, "ADDR")`: a helper writes the field through a pointer parameter.
+  for (const out of pkg.outArgs.get(field) ?? []) {
+    const site = out.caller.facts.c[out.site];
+    const helper = site ? pkg.funcs.get(site.c.n) : undefined;
+    const param = helper?.facts.p[out.arg];
+    const written = param === undefined ? undefined : helper?.locals.get(`*${param}`);
+    if (site === undefined || helper === undefined || written === undefined) continue;
+    const callerScope: Scope = { file: out.caller.file, func: out.caller };
+    const args = site.a.map((arg) => evaluate(arg, callerScope, depth + 1));
+    const value = evaluate(written, { file: helper.file, func: helper, args }, depth + 1);
     if (isKnownOrEnv(value)) return value;
     first ??= value;
   }

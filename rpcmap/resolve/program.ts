@@ -46,6 +46,11 @@ export interface PackageUnit {
   readonly decls: Map<string, { readonly value: Value; readonly file: FileUnit }>;
   readonly fields: Map<string, { readonly value: Value; readonly file: FileUnit }[]>;
   readonly funcs: Map<string, FuncUnit>;
+  /** `helper(&x.f, ...)`: field `f` may be written by `helper` through that argument */
+  readonly outArgs: Map<
+    string,
+    { readonly caller: FuncUnit; readonly site: number; readonly arg: number }[]
+  >;
 }
 
 export interface Program {
@@ -77,6 +82,7 @@ export function buildProgram(
         decls: new Map(),
         fields: new Map(),
         funcs: new Map(),
+        outArgs: new Map(),
       };
       packages.set(dir, pkg);
     }
@@ -105,10 +111,23 @@ export function buildProgram(
     for (const fn of file.facts.funcs) {
       const func = funcUnit(fn, unit);
       functions.push(func);
+      indexOutArgs(func, pkg);
       if (!pkg.funcs.has(fn.n)) pkg.funcs.set(fn.n, func);
     }
   }
   return { packages, functions };
+}
+
+function indexOutArgs(func: FuncUnit, pkg: PackageUnit): void {
+  func.facts.c.forEach((site, index) => {
+    if (site.c.k !== 'f') return;
+    site.a.forEach((arg, argIndex) => {
+      if (arg.k !== 'addr' || arg.x.k !== 'sel') return;
+      const list = pkg.outArgs.get(arg.x.n) ?? [];
+      list.push({ caller: func, site: index, arg: argIndex });
+      pkg.outArgs.set(arg.x.n, list);
+    });
+  });
 }
 
 function funcUnit(facts: FuncFacts, file: FileUnit): FuncUnit {
