@@ -23,13 +23,13 @@ describe('resolving targets against the fleet', () => {
     [address('dns:///ledger:8080'), 'service.ledger'],
     [address('consul://127.0.0.1:8500/srv-ledger'), 'service.ledger'],
     [address('cartservice:7070'), 'service.cart'],
-    [{ kind: 'name', value: ['CardProcessingService'] } as TargetSpec, 'service.card-processing'],
+    [{ kind: 'name', value: ['CardProcessingService'] }, 'service.card-processing'],
     [
-      { kind: 'address', value: [{ h: 'env', name: 'LEDGER_ADDR' }] } as TargetSpec,
+      { kind: 'address', value: [{ h: 'env', name: 'LEDGER_ADDR' }] },
       'service.ledger',
     ],
     [
-      { kind: 'address', value: [{ h: 'env', name: 'CART_SERVICE_ADDR' }] } as TargetSpec,
+      { kind: 'address', value: [{ h: 'env', name: 'CART_SERVICE_ADDR' }] },
       'service.cart',
     ],
   ])('given %j, then it names %s', (target, service) => {
@@ -48,8 +48,8 @@ describe('resolving targets against the fleet', () => {
     [url('http://localhost:8080/x')],
     [url('http://service.unknown/x')],
     [address('unix:///var/run/x.sock')],
-    [{ kind: 'address', value: [{ h: 'env', name: 'MYSTERY' }] } as TargetSpec],
-    [{ kind: 'url', value: [{ h: 'unknown', what: 'a call' }, '/x'] } as TargetSpec],
+    [{ kind: 'address', value: [{ h: 'env', name: 'MYSTERY' }] }],
+    [{ kind: 'url', value: [{ h: 'unknown', what: 'a call' }, '/x'] }],
   ])('given %j, then it is unresolved with a reason', (target) => {
     const resolution = resolveTarget(target, 'service.a', context);
 
