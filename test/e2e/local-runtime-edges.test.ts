@@ -262,6 +262,6 @@ describe('the local AWS endpoint answers the SDK as AWS would', () => {
 
   it('given the runtime, then it reports what it does not enforce', () => {
     expect(handle.runtime.report.notEnforced.join('\n')).toMatch(/IAM is not enforced locally/);
-    expect(handle.runtime.report.running['AWS::Lambda::Function']).toBe(6);
+    expect(handle.runtime.report.running['AWS::Lambda::Function']).toBe(7);
   });
 });

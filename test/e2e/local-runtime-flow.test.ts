@@ -213,6 +213,21 @@ describe('a request flows through the whole fixture stack on the local runtime',
       total: 250,
     });
 
+    // A Lambda target of the rule and a Lambda subscription of the topic each got their event.
+    for (const via of ['events', 'sns']) {
+      const seen = await eventually(
+        async () =>
+          (
+            await documents.send(
+              new GetCommand({ TableName: table, Key: { pk: `SEEN#${via}#${id}` } }),
+            )
+          ).Item,
+        10_000,
+        `the ${via} delivery to a function`,
+      );
+      expect(seen).toBeDefined();
+    }
+
     // The FIFO target could not be delivered to (no message group): the event went to its DLQ.
     const fifoDlq = resourceRef('AuditFifoDlq', 'AWS::SQS::Queue').ref;
     const deadLetters = await sqs.send(
