@@ -16,7 +16,7 @@ const url = (value: string): TargetSpec => ({ kind: 'url', value: [value] });
 const address = (value: string): TargetSpec => ({ kind: 'address', value: [value] });
 
 describe('resolving targets against the fleet', () => {
-  it.each([
+  it.each<[TargetSpec, string]>([
     [url('http://service.ledger/x'), 'service.ledger'],
     [url('https://ledger.ledger.svc.cluster.local:8443/x'), 'service.ledger'],
     [address('service-ledger:8080'), 'service.ledger'],
@@ -24,14 +24,8 @@ describe('resolving targets against the fleet', () => {
     [address('consul://127.0.0.1:8500/srv-ledger'), 'service.ledger'],
     [address('cartservice:7070'), 'service.cart'],
     [{ kind: 'name', value: ['CardProcessingService'] }, 'service.card-processing'],
-    [
-      { kind: 'address', value: [{ h: 'env', name: 'LEDGER_ADDR' }] },
-      'service.ledger',
-    ],
-    [
-      { kind: 'address', value: [{ h: 'env', name: 'CART_SERVICE_ADDR' }] },
-      'service.cart',
-    ],
+    [{ kind: 'address', value: [{ h: 'env', name: 'LEDGER_ADDR' }] }, 'service.ledger'],
+    [{ kind: 'address', value: [{ h: 'env', name: 'CART_SERVICE_ADDR' }] }, 'service.cart'],
   ])('given %j, then it names %s', (target, service) => {
     expect(resolveTarget(target, 'service.a', context)).toEqual({ kind: 'service', service });
   });
@@ -44,7 +38,7 @@ describe('resolving targets against the fleet', () => {
     expect(resolveTarget(target, 'service.a', context)).toEqual({ kind: 'egress', host, port });
   });
 
-  it.each([
+  it.each<[TargetSpec]>([
     [url('http://localhost:8080/x')],
     [url('http://service.unknown/x')],
     [address('unix:///var/run/x.sock')],
