@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RpcmapDiff } from '../../../rpcmap/diff';
+import type { ScanResult } from '../../../rpcmap/model';
 import { scan } from '../../../rpcmap/scan/scan';
 import { generateMonorepo } from '../../../rpcmap/synthetic/generate-monorepo';
 import { EXAMPLE_FLEET, tempDir, ward } from '../../support/cli-harness';
@@ -58,17 +60,9 @@ describe('ward rpcmap on the example monorepo', () => {
     const run = await ward(['rpcmap', 'scan', MONOREPO, '--format', 'json', '--no-cache']);
 
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout);
-    expect(result.edges.map((edge: { from: string; to: string }) => [edge.from, edge.to])).toEqual(
-      expected.edges,
-    );
-    expect(
-      result.egress.map((e: { from: string; host: string; port: number }) => [
-        e.from,
-        e.host,
-        e.port,
-      ]),
-    ).toEqual(expected.egress);
+    const result = JSON.parse(run.stdout) as ScanResult;
+    expect(result.edges.map((edge) => [edge.from, edge.to])).toEqual(expected.edges);
+    expect(result.egress.map((e) => [e.from, e.host, e.port])).toEqual(expected.egress);
     expect(result.unresolved).toEqual([]);
     expect(result.services).toHaveLength(16);
     expect(Object.keys(result.edges[0].evidence[0]).sort()).toEqual(
@@ -153,10 +147,10 @@ describe('ward rpcmap on the example monorepo', () => {
     const run = await ward(['rpcmap', 'diff', root, '--fleet', EXAMPLE_FLEET, '--format', 'json']);
 
     expect(run.code).toBe(0);
-    const diff = JSON.parse(run.stdout);
-    expect(
-      diff.notAllowed.map((e: { from: string; to: string }) => `${e.from} -> ${e.to}`),
-    ).toEqual(['service.feed -> service.ledger']);
+    const diff = JSON.parse(run.stdout) as RpcmapDiff;
+    expect(diff.notAllowed.map((e) => `${e.from} -> ${e.to}`)).toEqual([
+      'service.feed -> service.ledger',
+    ]);
     expect(diff.notSeen).toContainEqual({ from: 'service.payments', to: 'service.accounts' });
     expect(diff.egressNotAllowed).toEqual([]);
   });
