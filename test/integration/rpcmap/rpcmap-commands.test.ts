@@ -65,7 +65,7 @@ describe('ward rpcmap on the example monorepo', () => {
     expect(result.egress.map((e) => [e.from, e.host, e.port])).toEqual(expected.egress);
     expect(result.unresolved).toEqual([]);
     expect(result.services).toHaveLength(16);
-    expect(Object.keys(result.edges[0].evidence[0]).sort()).toEqual(
+    expect(Object.keys(result.edges[0]?.evidence[0] ?? {}).sort()).toEqual(
       ['column', 'file', 'line', 'pattern', 'snippet'].sort(),
     );
   });
