@@ -58,12 +58,16 @@ export async function analyseInWorkers(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            let inFlight = 0;
             const send = () => {
               const batch = batches[next++];
-              if (batch === undefined) resolve();
-              else worker.postMessage(batch);
+              if (batch !== undefined) {
+                inFlight++;
+                worker.postMessage(batch);
+              } else if (inFlight === 0) resolve();
             };
             worker.on('message', (reply: WorkerReply) => {
+              inFlight--;
               for (const outcome of reply.results) onResult(outcome);
               send();
             });
@@ -71,12 +75,14 @@ export async function analyseInWorkers(
               reject(new RpcmapWorkerError('an rpcmap worker thread failed', { cause: error })),
             );
             worker.on('exit', (code) => {
-              if (next <= batches.length) {
+              if (inFlight > 0 || next < batches.length) {
                 reject(
                   new RpcmapWorkerError(`an rpcmap worker thread stopped (exit code ${code})`),
                 );
               }
             });
+            // Two batches in flight, so a worker never waits for the main thread's reply.
+            send();
             send();
           }),
       ),
