@@ -21,3 +21,7 @@ export const REGISTRY_TABLE_ENV = 'WARD_REGISTRY_TABLE';
  * share the table (change requests, bundles, stage records) must use prefixes of their own.
  */
 export const RULE_REGISTRY_PARTITION_PREFIXES = ['SVC#', 'TEAM#', 'RULESET', 'TXLOG#'] as const;
+
+/** Partition-key prefixes of change requests and of idempotency records, beside the registry's. */
+export const CHANGE_PARTITION_PREFIX = 'CHANGE#';
+export const IDEMPOTENCY_PARTITION_PREFIX = 'IDEMPOTENCY#';

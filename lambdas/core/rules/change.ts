@@ -169,6 +169,24 @@ export function apply(set: RuleSet, change: RuleSetChange): RuleSet {
   }
 }
 
+/**
+ * True when `set` already holds what `change` makes: every added rule as added, and every
+ * removed rule gone (unless the change adds it back in a new form). A retried apply uses it
+ * to recognise its own earlier commit.
+ */
+export function isApplied(set: RuleSet, change: RuleSetChange): boolean {
+  return RULE_COLLECTIONS.every((collection) => {
+    const current = indexByKey(collection, set[collection]);
+    const added = new Set(change.add[collection].map((item) => ruleKey(collection, item)));
+    const addsPresent = change.add[collection].every((item) => sameRule(current.get(ruleKey(collection, item)), canonicalRule(collection, item)));
+    const removalsGone = change.remove[collection].every((item) => {
+      const key = ruleKey(collection, item);
+      return added.has(key) || !current.has(key);
+    });
+    return addsPresent && removalsGone;
+  });
+}
+
 function indexByKey<C extends RuleCollection>(collection: C, items: readonly RuleOf[C][]) {
   return new Map(items.map((item) => [ruleKey(collection, item), item] as const));
 }

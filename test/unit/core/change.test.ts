@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { apply, diff, isEmptyChange, parseChange } from '../../../lambdas/core/rules/change';
+import {
+  apply,
+  diff,
+  isApplied,
+  isEmptyChange,
+  parseChange,
+} from '../../../lambdas/core/rules/change';
 import { RuleSetValidationError } from '../../../lambdas/core/rules/problems';
 import { createRuleSet, type RuleSet } from '../../../lambdas/core/rules/rule-set';
 import { smallFleet } from '../../support/rule-set-builders';
@@ -133,6 +139,19 @@ describe('diff', () => {
         const result = apply(a, diff(a, b));
         expect({ ...result, version: 0 }).toEqual({ ...b, version: 0 });
         expect(result.version).toBe(a.version + 1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('isApplied', () => {
+  it('property: a change is applied to its result, and to its base only when it changes nothing', () => {
+    fc.assert(
+      fc.property(arbitraryRuleSet(), arbitraryRuleSet(), (a, b) => {
+        const change = diff(a, b);
+        expect(isApplied(apply(a, change), change)).toBe(true);
+        expect(isApplied(a, change)).toBe(isEmptyChange(change));
       }),
       { numRuns: 200 },
     );
