@@ -83,7 +83,19 @@ export const layerRules = [
     },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
   },
-  bannedPackages('lambdas/contracts', ['*', '!zod'], 'contracts import zod only.'),
+  {
+    files: ['lambdas/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!zod$|\\./)', message: 'contracts import zod and each other only.' },
+          ],
+        },
+      ],
+    },
+  },
   bannedPackages(
     'lambdas/core',
     [

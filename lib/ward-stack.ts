@@ -1,7 +1,9 @@
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { BundleBucket, bundleBucketName } from './constructs/bundle-bucket';
 import { RegistryTable } from './constructs/registry-table';
 
 /** Properties of a {@link WardStack}. */
@@ -33,6 +35,10 @@ export const STAGE_TAG = 'ward:stage';
 export class WardStack extends Stack {
   /** The registry table, for the stateless stack to reference and grant access to. */
   public readonly registry: RegistryTable;
+  /** The audit bus every action is recorded on. */
+  public readonly auditBus: IEventBus;
+  /** Compiled bundles, content-addressed. */
+  public readonly bundles: BundleBucket;
 
   constructor(scope: Construct, id: string, props: WardStackProps) {
     const { config, ...stackProps } = props;
@@ -45,6 +51,13 @@ export class WardStack extends Stack {
 
     this.registry = new RegistryTable(this, 'Registry', {
       deletionProtection: config.registryTable.deletionProtection,
+    });
+
+    const auditBus = new EventBus(this, 'AuditBus', { eventBusName: `ward-audit-${config.stage}` });
+    auditBus.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.auditBus = auditBus;
+    this.bundles = new BundleBucket(this, 'Bundles', {
+      bucketName: bundleBucketName(config.stage),
     });
 
     new CfnOutput(this, 'RegistryTableName', {

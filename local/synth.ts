@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import type { StageName } from '../lambdas/contracts/stages';
 import { loadStageConfigs } from '../lib/config/stages';
+import { WardServicesStack, wardServicesStackName } from '../lib/ward-services-stack';
 import { WardStack, wardStackName } from '../lib/ward-stack';
 import type { CloudFormationTemplate, StackTemplate } from './template/cloudformation';
 
@@ -27,12 +28,15 @@ export function synthesizeStacks(build: (app: App) => void): StackTemplate[] {
 export function synthesizeWardStacks(stage: StageName): StackTemplate[] {
   const config = loadStageConfigs().find((c) => c.stage === stage);
   if (config === undefined) throw new Error(`no stage config for ${stage}`);
-  return synthesizeStacks((app) => new WardStack(app, wardStackName(stage), { config }));
+  return synthesizeStacks((app) => {
+    const data = new WardStack(app, wardStackName(stage), { config });
+    new WardServicesStack(app, wardServicesStackName(stage), { config, data });
+  });
 }
 
-/** The one template of a stage's stateful stack. */
+/** The template of a stage's stateful stack. */
 export function synthesizeWardStack(stage: StageName): CloudFormationTemplate {
-  const [stack] = synthesizeWardStacks(stage);
+  const stack = synthesizeWardStacks(stage).find((s) => s.stackName === wardStackName(stage));
   if (stack === undefined) throw new Error(`no stacks for ${stage}`);
   return stack.template;
 }

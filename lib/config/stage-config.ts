@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalConfigSchema } from '../../lambdas/contracts/approval-config';
 import { STAGES, type StageName } from '../../lambdas/contracts/stages';
 
 /**
@@ -28,6 +29,20 @@ export const StageSettingsSchema = z
         deletionProtection: z.boolean(),
       })
       .readonly(),
+    /** The company identity provider whose tokens the approval API accepts. */
+    identity: z
+      .strictObject({
+        /** The `iss` of its tokens (an https URL, as API Gateway's JWT authorizer requires). */
+        issuer: z.url({
+          protocol: /^https$/,
+          error: 'must be the identity provider’s https issuer URL',
+        }),
+        /** The `aud` (or `client_id`) the tokens must carry for this stage's API. */
+        audience: z.string().min(1, 'must name the audience of this stage’s tokens'),
+      })
+      .readonly(),
+    /** How approvals are judged (claim names, MFA methods, security team, expiry). */
+    approvals: ApprovalConfigSchema.prefault({}),
   })
   .readonly();
 

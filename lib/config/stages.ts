@@ -11,17 +11,23 @@ export const STAGE_SETTINGS = {
     region: 'eu-west-2',
     terminationProtection: false,
     registryTable: { deletionProtection: false },
+    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101' },
+    approvals: {},
   },
   // The last stage before production mirrors production, so the gate tests what prod will do.
   s102: {
     region: 'eu-west-2',
     terminationProtection: true,
     registryTable: { deletionProtection: true },
+    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102' },
+    approvals: {},
   },
   prod: {
     region: 'eu-west-2',
     terminationProtection: true,
     registryTable: { deletionProtection: true },
+    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod' },
+    approvals: {},
   },
 } as const satisfies WardConfigInput;
 

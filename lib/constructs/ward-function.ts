@@ -1,7 +1,9 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { acknowledgeWildcardResource } from './nag';
 import type { Construct } from 'constructs';
 import { isAbsolute, join, relative } from 'node:path';
 import {
@@ -50,6 +52,10 @@ export class WardFunction extends NodejsFunction {
     if (isAbsolute(props.entry))
       throw new Error(`WardFunction ${id}: entry must be relative to the repository root`);
     const handler = props.handler ?? 'handler';
+    // Its own role, not Lambda's managed basic-execution policy (which may write any log group).
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_YEAR,
       // Logs are evidence: they outlive the function that wrote them.
@@ -65,6 +71,7 @@ export class WardFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       memorySize: props.memorySize ?? 512,
       logGroup,
+      role,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         NODE_OPTIONS: '--enable-source-maps',
@@ -77,6 +84,12 @@ export class WardFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    logGroup.grantWrite(role);
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) accepts no resource ARN; every other statement names its resources.',
+    );
     const resource = this.node.defaultChild as CfnFunction;
     resource.addMetadata(
       FUNCTION_ENTRY_METADATA,

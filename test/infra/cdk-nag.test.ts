@@ -5,8 +5,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { STAGES } from '../../lambdas/contracts/stages';
 import { loadStageConfigs } from '../../lib/config/stages';
-import { WardStack, wardStackName } from '../../lib/ward-stack';
-import { shippedConfig, testApp, wardStack } from './support/ward-app';
+import { wardServicesStackName } from '../../lib/ward-services-stack';
+import { wardStackName } from '../../lib/ward-stack';
+import { shippedConfig, testApp, wardStacks } from './support/ward-app';
 
 /**
  * cdk-nag 3 is a policy-validation plugin: it reports violations, it no longer writes
@@ -42,19 +43,52 @@ function acknowledgements(scope: IConstruct): { path: string; rules: string[] }[
     );
 }
 
-describe.each(STAGES)('cdk-nag AwsSolutions on the %s stack', (stage) => {
-  const stack = wardStack(shippedConfig(stage));
+/**
+ * Every acknowledgement the stacks may carry: on one kind of resource, for one finding, each
+ * with its reason in the code. A new one fails this test until it is reviewed and listed here.
+ */
+const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule: RegExp }[] = [
+  // Added by CDK itself for a bucket that receives server access logs (cfn-lint's ACL warning).
+  { path: /^Ward-\w+\/Bundles\/AccessLogs$/, rule: /^CloudFormation-Validate::W3045$/ },
+  // The access-log bucket cannot log into itself.
+  { path: /^Ward-\w+\/Bundles\/AccessLogs$/, rule: /^AwsSolutions-S1$/ },
+  // X-Ray (and, for the state machine, log delivery) accept no resource ARN.
+  { path: /^Ward-\w+-services\/.+Role$/, rule: /^AwsSolutions-IAM5\[Resource::\*\]$/ },
+  // Bundles are stored under content hashes, limited to the bundles/ prefix.
+  {
+    path: /^Ward-\w+-services\/ApprovalWorkflow\/CompileFunctionRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-bundles-<AWS::AccountId>-<AWS::Region>\/bundles\/\*\]$/,
+  },
+  // Step Functions invokes qualified function ARNs.
+  {
+    path: /^Ward-\w+-services\/ApprovalWorkflow\/StateMachine\/Role$/,
+    rule: /^AwsSolutions-IAM5\[Resource::<ApprovalWorkflow\w+Function\w+\.Arn>:\*\]$/,
+  },
+];
 
-  it('finds no unacknowledged error', () => {
-    expect(awsSolutionsFindings(stack).filter((f) => f.severity === 'error')).toEqual([]);
+describe.each(STAGES)('cdk-nag AwsSolutions on the %s stacks', (stage) => {
+  const { data, services } = wardStacks(shippedConfig(stage));
+
+  it.each([
+    ['stateful', data],
+    ['services', services],
+  ])('finds no unacknowledged error or warning in the %s stack', (_kind, stack) => {
+    expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 
-  it('finds no unacknowledged warning', () => {
-    expect(awsSolutionsFindings(stack).filter((f) => f.severity === 'warning')).toEqual([]);
-  });
-
-  it('needs no acknowledgement anywhere (add one here, on one resource, with its reason)', () => {
-    expect(acknowledgements(stack)).toEqual([]);
+  it('carries only the reviewed acknowledgements, each on one resource', () => {
+    const found = [...acknowledgements(data), ...acknowledgements(services)].flatMap((a) =>
+      a.rules.map((rule) => ({ path: a.path, rule: rule.replace(/^Annotation::/, '') })),
+    );
+    expect(found.length).toBeGreaterThan(0);
+    for (const entry of found) {
+      expect({
+        entry,
+        allowed: ALLOWED_ACKNOWLEDGEMENTS.some(
+          (a) => a.path.test(entry.path) && a.rule.test(entry.rule),
+        ),
+      }).toEqual({ entry, allowed: true });
+    }
   });
 });
 
@@ -72,13 +106,11 @@ describe('cdk-nag harness', () => {
 
   it('given the app as bin/app.ts builds it, synth passes cdk-nag and CloudFormation validation', () => {
     const app = testApp({ builtinCloudFormationValidation: true });
-    for (const config of loadStageConfigs()) {
-      new WardStack(app, wardStackName(config.stage), { config });
-    }
+    for (const config of loadStageConfigs()) wardStacks(config, app);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     const assembly = app.synth();
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(
-      STAGES.map(wardStackName).sort(),
+      STAGES.flatMap((stage) => [wardStackName(stage), wardServicesStackName(stage)]).sort(),
     );
   });
 });

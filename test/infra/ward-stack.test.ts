@@ -14,6 +14,8 @@ import { shippedConfig, testApp, wardStack } from './support/ward-app';
 const PINNED_LOGICAL_IDS = {
   'AWS::KMS::Key': ['RegistryKey1053ED4C'],
   'AWS::DynamoDB::Table': ['RegistryTableDB777839'],
+  'AWS::Events::EventBus': ['AuditBusE928BA39'],
+  'AWS::S3::Bucket': ['BundlesAccessLogsEF373217', 'BundlesBucketB9647150'],
 } as const;
 
 /** Resource types that hold data or keys; each must outlive its stack. */

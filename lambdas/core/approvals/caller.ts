@@ -1,4 +1,4 @@
-import type { ApprovalConfig } from './approval-config';
+import type { ApprovalConfig } from '../../contracts/approval-config';
 
 /** Who is calling, as the verified token says: the only source of identity Ward trusts. */
 export interface Caller {

@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from '../canonical-json';
 import { apply, isEmptyChange, type RuleSetChange } from '../rules/change';
 import type { RuleSet } from '../rules/rule-set';
-import type { ApprovalConfig } from './approval-config';
+import type { ApprovalConfig } from '../../contracts/approval-config';
 import {
   approvalProgress,
   couldStillCount,

@@ -1,7 +1,7 @@
 import type { Service, Team } from '../model/schemas';
 import type { RuleSetChange } from '../rules/change';
 import type { RuleSet } from '../rules/rule-set';
-import type { ApprovalConfig } from './approval-config';
+import type { ApprovalConfig } from '../../contracts/approval-config';
 
 /** One team's approvals a change needs, and why. */
 export interface ApprovalRequirement {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { StageName } from '../../../lambdas/contracts/stages';
 import type { StageConfig } from '../../../lib/config/stage-config';
 import { loadStageConfigs } from '../../../lib/config/stages';
+import { WardServicesStack, wardServicesStackName } from '../../../lib/ward-services-stack';
 import { WardStack, wardStackName } from '../../../lib/ward-stack';
 
 const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()).default({}) });
@@ -22,8 +23,17 @@ export function cdkJsonContext(): Record<string, unknown> {
  * A test app with cdk.json's context. CDK's built-in CloudFormation schema validation takes
  * seconds per synth, so it is off unless a test asks for it (the whole-app test does).
  */
-export function testApp(props: Omit<AppProps, 'context'> = {}): App {
-  return new App({ builtinCloudFormationValidation: false, ...props, context: cdkJsonContext() });
+export function testApp(
+  props: Omit<AppProps, 'context'> = {},
+  options: { bundle?: boolean } = {},
+): App {
+  // Bundling every function with esbuild is what deploys, but templates do not depend on it.
+  const bundling = options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] };
+  return new App({
+    builtinCloudFormationValidation: false,
+    ...props,
+    context: { ...cdkJsonContext(), ...bundling },
+  });
 }
 
 /** The shipped configuration of one stage. */
@@ -36,4 +46,17 @@ export function shippedConfig(stage: StageName): StageConfig {
 /** A Ward stack for `config`, named as bin/app.ts names it, in its own app. */
 export function wardStack(config: StageConfig, app: App = testApp()): WardStack {
   return new WardStack(app, wardStackName(config.stage), { config });
+}
+
+/** Both of a stage's stacks, as bin/app.ts builds them, in one app. */
+export function wardStacks(
+  config: StageConfig,
+  app: App = testApp(),
+): { data: WardStack; services: WardServicesStack } {
+  const data = new WardStack(app, wardStackName(config.stage), { config });
+  const services = new WardServicesStack(app, wardServicesStackName(config.stage), {
+    config,
+    data,
+  });
+  return { data, services };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChangeAuditAction } from '../../../contracts/approval-contracts';
 import { parseChange } from '../../rules/change';
 import { RuleSetValidationError } from '../../rules/problems';
-import type { ApprovalConfig } from '../approval-config';
+import type { ApprovalConfig } from '../../../contracts/approval-config';
 import type { Caller } from '../caller';
 import { InvalidProposalError, proposeChange } from '../change-request';
 import type { ApprovalDependencies } from '../ports';

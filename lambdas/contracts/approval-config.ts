@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { TeamNameSchema } from '../model/schemas';
 
 /**
- * How approvals are judged, per stage. Claim names follow the company identity provider; the
+ * How approvals are judged, per stage. Shared by the stage config (CDK, which validates it at
+ * synth) and the functions (which read it from their environment), hence in contracts. Claim names follow the company identity provider; the
  * defaults match common OIDC providers (`groups`, `amr`).
  */
 export const ApprovalConfigSchema = z.strictObject({
@@ -20,7 +20,10 @@ export const ApprovalConfigSchema = z.strictObject({
   identityTypeClaim: z.string().min(1).default('identity_type'),
   personalIdentityTypes: z.array(z.string().min(1)).min(1).default(['person']),
   /** The team that must also approve changes to who approves (owning team, tier, team group). */
-  securityTeam: TeamNameSchema.default('security'),
+  securityTeam: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a team name')
+    .default('security'),
   /** How long a change waits for approvals before it expires. */
   expiryHours: z
     .number()

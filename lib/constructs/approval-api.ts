@@ -1,0 +1,133 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { APPROVAL_ENV } from '../../lambdas/contracts/approval-contracts';
+import {
+  CHANGE_PARTITION_PREFIX,
+  IDEMPOTENCY_PARTITION_PREFIX,
+} from '../../lambdas/contracts/registry-table';
+import { grantPartitionWrite, grantTableRead } from './table-access';
+import { WardFunction } from './ward-function';
+
+/** Properties of an {@link ApprovalApi}. */
+export interface ApprovalApiProps {
+  readonly table: ITable;
+  readonly auditBus: IEventBus;
+  readonly workflow: IStateMachine;
+  /** The identity provider's issuer URL and the audience tokens must carry. */
+  readonly issuer: string;
+  readonly audience: string;
+  readonly approvalConfigJson: string;
+  /**
+   * Steady-state requests per second the API accepts, and the burst above it.
+   * @default 50 and 100
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+const API = 'lambdas/handlers/api';
+
+/**
+ * The approval API: an HTTP API whose every route needs a valid token from the company
+ * identity provider (JWT authorizer), one thin function per route with only the access its
+ * route needs, throttling, and JSON access logs.
+ */
+export class ApprovalApi extends Construct {
+  public readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ApprovalApiProps) {
+    super(scope, id);
+    const authorizer = new HttpJwtAuthorizer('Jwt', props.issuer, {
+      jwtAudience: [props.audience],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.api = new HttpApi(this, 'Api', {
+      apiName: 'ward-approvals',
+      defaultAuthorizer: authorizer,
+      createDefaultStage: true,
+    });
+
+    const environment = {
+      [APPROVAL_ENV.registryTable]: props.table.tableName,
+      [APPROVAL_ENV.auditBusName]: props.auditBus.eventBusName,
+      [APPROVAL_ENV.approvalConfig]: props.approvalConfigJson,
+    };
+    const route = (
+      name: string,
+      method: HttpMethod,
+      path: string,
+      file: string,
+      extra: Record<string, string> = {},
+    ) => {
+      const fn = new WardFunction(this, name, {
+        entry: `${API}/${file}`,
+        serviceName: 'ward-approval-api',
+        environment: { ...environment, ...extra },
+      });
+      this.api.addRoutes({
+        path,
+        methods: [method],
+        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+      });
+      grantTableRead(props.table, fn);
+      return fn;
+    };
+
+    const propose = route('ProposeChange', HttpMethod.POST, '/changes', 'propose-change.ts', {
+      [APPROVAL_ENV.workflowArn]: props.workflow.stateMachineArn,
+    });
+    grantPartitionWrite(props.table, propose, [
+      CHANGE_PARTITION_PREFIX,
+      IDEMPOTENCY_PARTITION_PREFIX,
+    ]);
+    props.workflow.grantStartExecution(propose);
+    props.auditBus.grantPutEventsTo(propose);
+
+    for (const [name, verb] of [
+      ['ApproveChange', 'approve'],
+      ['RejectChange', 'reject'],
+      ['WithdrawChange', 'withdraw'],
+    ] as const) {
+      const fn = route(name, HttpMethod.POST, `/changes/{id}/${verb}`, `${verb}-change.ts`);
+      grantPartitionWrite(props.table, fn, [CHANGE_PARTITION_PREFIX]);
+      props.workflow.grantTaskResponse(fn);
+      props.auditBus.grantPutEventsTo(fn);
+    }
+    route('ListChanges', HttpMethod.GET, '/changes', 'list-changes.ts');
+    route('GetChange', HttpMethod.GET, '/changes/{id}', 'get-change.ts');
+    route('GetService', HttpMethod.GET, '/services/{name}', 'get-service.ts');
+    route('WhoAmI', HttpMethod.GET, '/whoami', 'whoami.ts');
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
+    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: throttle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit,
+    };
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      // What an investigation needs: who (the token's subject), what, when, and how it ended.
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        time: '$context.requestTime',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        principal: '$context.authorizer.claims.sub',
+        authorizerError: '$context.authorizer.error',
+        ip: '$context.identity.sourceIp',
+        userAgent: '$context.identity.userAgent',
+        latencyMs: '$context.responseLatency',
+      }),
+    };
+  }
+}

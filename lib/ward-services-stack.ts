@@ -1,0 +1,59 @@
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageName } from '../lambdas/contracts/stages';
+import type { StageConfig } from './config/stage-config';
+import { ApprovalApi } from './constructs/approval-api';
+import { ApprovalWorkflow } from './constructs/approval-workflow';
+import { bundleBucketName } from './constructs/bundle-bucket';
+import { STAGE_TAG, type WardStack } from './ward-stack';
+
+/** Properties of a {@link WardServicesStack}. */
+export interface WardServicesStackProps extends Omit<StackProps, 'env'> {
+  readonly config: StageConfig;
+  /** The stage's stateful stack, whose table, bus and bucket the services use. */
+  readonly data: WardStack;
+}
+
+/** The name of a stage's stateless stack. */
+export function wardServicesStackName(stage: StageName): string {
+  return `Ward-${stage}-services`;
+}
+
+/**
+ * Ward's stateless stack for one stage: the approval API, its functions and the approval
+ * workflow. Everything here can be replaced by a deployment; the data lives in WardStack.
+ */
+export class WardServicesStack extends Stack {
+  public readonly api: ApprovalApi;
+  public readonly workflow: ApprovalWorkflow;
+
+  constructor(scope: Construct, id: string, props: WardServicesStackProps) {
+    const { config, data, ...stackProps } = props;
+    super(scope, id, {
+      description: `Ward ${config.stage}: the approval API and workflow (stateless)`,
+      ...stackProps,
+      env: { account: config.account, region: config.region },
+    });
+    const approvalConfigJson = JSON.stringify(config.approvals);
+    const table = data.registry.table;
+    this.workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', {
+      table,
+      auditBus: data.auditBus,
+      bundleBucketName: bundleBucketName(config.stage),
+      approvalConfigJson,
+    });
+    this.api = new ApprovalApi(this, 'ApprovalApi', {
+      table,
+      auditBus: data.auditBus,
+      workflow: this.workflow.stateMachine,
+      issuer: config.identity.issuer,
+      audience: config.identity.audience,
+      approvalConfigJson,
+    });
+    new CfnOutput(this, 'ApprovalApiUrl', {
+      description: 'Base URL of the approval API',
+      value: this.api.api.apiEndpoint,
+    });
+    Tags.of(this).add(STAGE_TAG, config.stage);
+  }
+}
