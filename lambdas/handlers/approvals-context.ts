@@ -77,7 +77,7 @@ export const deps: ApprovalDependencies = {
       () =>
         new StepFunctionsApprovalWorkflow({
           client: new SFNClient({}),
-          stateMachineArn: required(APPROVAL_ENV.workflowArn),
+          stateMachineArn: process.env[APPROVAL_ENV.workflowArn],
         }),
     );
   },

@@ -8,6 +8,7 @@ import {
   type TaskHandler,
   type TaskState,
 } from './task-integrations';
+import { adaptTaskTimeouts, withTimeoutFromInput } from './task-timeouts';
 import { TaskTokens } from './task-tokens';
 import { textOf } from '../template/values';
 
@@ -43,9 +44,6 @@ export interface ExecutionRecord {
   abort?: () => void;
 }
 
-/** Step Functions' own limit on a Task without TimeoutSeconds is none; setTimeout's is 24.8 days. */
-const NO_TIMEOUT_SECONDS = 2_147_483;
-
 /**
  * The state machines of the stack, run on their synthesized ASL by aws-local-stepfunctions,
  * with every Task state's resource served locally (see task-integrations.ts). Executions,
@@ -73,15 +71,23 @@ export class LocalStateMachines {
     private readonly accountId: string,
   ) {
     for (const config of configs) {
-      const definition = withAwsTaskTimeouts(config.definition);
+      const { definition, fromInput } = adaptTaskTimeouts(config.definition);
       const tasks = new Map<string, (executionArn: () => string) => TaskHandler>();
       for (const [stateName, state] of taskStates(definition)) {
         try {
           // Validate the resource now; the handler is made per execution so it knows its execution.
           taskHandlerFor(stateName, state, this.services, this.tokens, () => '');
-          tasks.set(stateName, (executionArn) =>
-            taskHandlerFor(stateName, state, this.services, this.tokens, executionArn),
-          );
+          const timeout = fromInput.get(stateName);
+          tasks.set(stateName, (executionArn) => {
+            const handler = taskHandlerFor(
+              stateName,
+              state,
+              this.services,
+              this.tokens,
+              executionArn,
+            );
+            return timeout === undefined ? handler : withTimeoutFromInput(handler, timeout);
+          });
         } catch (error) {
           if (!(error instanceof UnsupportedTaskError)) throw error;
           this.unsupported.push({ stateMachine: config.name, reason: error.message });
@@ -300,33 +306,4 @@ function taskStates(definition: Readonly<Record<string, unknown>>): [string, Tas
   };
   visit(definition);
   return found;
-}
-
-/**
- * ASL's reference interpreter ends a Task after 60 s when TimeoutSeconds is absent; Step
- * Functions itself does not. Tasks without a timeout get an effectively unlimited one, so a
- * task-token wait behaves as it does in AWS.
- */
-function withAwsTaskTimeouts(
-  definition: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  // A JSON round trip rather than structuredClone: under jest, structuredClone returns objects of
-  // another realm, which the interpreter's plain-object checks do not recognise.
-  const copy = JSON.parse(JSON.stringify(definition)) as Record<string, unknown>;
-  const visit = (machine: Record<string, unknown> | undefined) => {
-    for (const state of Object.values(
-      (machine?.States ?? {}) as Record<string, Record<string, unknown>>,
-    )) {
-      if (
-        state.Type === 'Task' &&
-        state.TimeoutSeconds === undefined &&
-        state.TimeoutSecondsPath === undefined
-      )
-        state.TimeoutSeconds = NO_TIMEOUT_SECONDS;
-      visit((state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined);
-      for (const branch of (state.Branches ?? []) as Record<string, unknown>[]) visit(branch);
-    }
-  };
-  visit(copy);
-  return copy;
 }

@@ -55,7 +55,7 @@ export class TaskTokens {
     stateName: string,
     heartbeatSeconds?: number,
   ): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    const waiting = new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const arm = () => {
         if (heartbeatSeconds === undefined) return;
@@ -86,6 +86,10 @@ export class TaskTokens {
         heartbeat: arm,
       });
     });
+    // The interpreter may stop listening (the execution was aborted or timed out) before the
+    // wait ends; its rejection then has nobody to report to, and must not crash the runtime.
+    waiting.catch(() => undefined);
+    return waiting;
   }
 
   succeed(token: string, outputJson: string): void {

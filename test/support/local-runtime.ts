@@ -32,7 +32,11 @@ export function useLocalRuntime(build: (app: App, suffix: string) => void): Runt
       projectRoot: join(__dirname, '../..'),
       stateDir: mkdtempSync(join(tmpdir(), 'ward-local-')),
       dynamoDbEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
-      log: (line) => logs.push(line),
+      log: (line) => {
+        logs.push(line);
+        // WARD_TEST_LOGS=1 shows what the functions print, for debugging a failing flow.
+        if (process.env.WARD_TEST_LOGS === '1') process.stderr.write(`${line}\n`);
+      },
     });
   }, 120_000);
 

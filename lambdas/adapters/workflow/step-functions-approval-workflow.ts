@@ -18,6 +18,10 @@ export class StepFunctionsApprovalWorkflow implements ApprovalWorkflowPort {
   ) {}
 
   async start(changeId: string, expiresInSeconds: number): Promise<void> {
+    if (this.deps.stateMachineArn === undefined)
+      throw new Error(
+        'cannot start the approval workflow: its state machine ARN is not configured',
+      );
     const input: ApprovalWorkflowInput = { changeId, expiresInSeconds };
     try {
       await this.deps.client.send(

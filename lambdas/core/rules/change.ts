@@ -178,7 +178,9 @@ export function isApplied(set: RuleSet, change: RuleSetChange): boolean {
   return RULE_COLLECTIONS.every((collection) => {
     const current = indexByKey(collection, set[collection]);
     const added = new Set(change.add[collection].map((item) => ruleKey(collection, item)));
-    const addsPresent = change.add[collection].every((item) => sameRule(current.get(ruleKey(collection, item)), canonicalRule(collection, item)));
+    const addsPresent = change.add[collection].every((item) =>
+      sameRule(current.get(ruleKey(collection, item)), canonicalRule(collection, item)),
+    );
     const removalsGone = change.remove[collection].every((item) => {
       const key = ruleKey(collection, item);
       return added.has(key) || !current.has(key);
