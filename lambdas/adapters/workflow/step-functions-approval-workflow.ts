@@ -13,15 +13,17 @@ import type { ApprovalWorkflowPort } from '../../core/approvals/ports';
  * after it, so a retried start cannot run it twice), released or stopped by its task token.
  */
 export class StepFunctionsApprovalWorkflow implements ApprovalWorkflowPort {
+  /** `stateMachineArn` is needed only to start executions; releasing and stopping use the token. */
   constructor(
-    private readonly deps: { readonly client: SFNClient; readonly stateMachineArn: string },
+    private readonly deps: { readonly client: SFNClient; readonly stateMachineArn?: string },
   ) {}
 
   async start(changeId: string, expiresInSeconds: number): Promise<void> {
-    if (this.deps.stateMachineArn === undefined)
+    if (this.deps.stateMachineArn === undefined) {
       throw new Error(
         'cannot start the approval workflow: its state machine ARN is not configured',
       );
+    }
     const input: ApprovalWorkflowInput = { changeId, expiresInSeconds };
     try {
       await this.deps.client.send(

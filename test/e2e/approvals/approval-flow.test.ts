@@ -104,7 +104,9 @@ describe('a change to a critical service, from proposal to bundle', () => {
       'pay1@bank.example',
       'pay2@bank.example',
     ]);
-    const bucket = ward.runtime.buckets.configs().find((b) => b.name.startsWith('ward-s101-bundles-'))?.name;
+    const bucket = ward.runtime.buckets
+      .configs()
+      .find((b) => b.name.startsWith('ward-s101-bundles-'))?.name;
     const stored = await new S3Client(ward.clientConfig).send(
       new GetObjectCommand({ Bucket: bucket, Key: appliedEvent.details.bundleKey }),
     );
