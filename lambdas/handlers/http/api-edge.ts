@@ -2,6 +2,10 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import { ZodError } from 'zod';
 import { RuleSetValidationError } from '../../core/rules/problems';
 import { callerFromClaims, type Caller } from '../../core/approvals/caller';
@@ -116,6 +120,19 @@ function mapError(error: unknown): ApiResult | undefined {
     return json(400, {
       error: 'InvalidRequest',
       message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+    });
+  }
+  if (error instanceof IdempotencyValidationError) {
+    return json(422, {
+      error: 'IdempotencyKeyReused',
+      message:
+        'this Idempotency-Key was used for a different request; use a new key for a new change',
+    });
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return json(409, {
+      error: 'InProgress',
+      message: 'a request with this Idempotency-Key is still being processed; retry shortly',
     });
   }
   if (error instanceof ChangeNotFoundError)
