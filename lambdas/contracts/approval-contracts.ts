@@ -4,6 +4,9 @@ import { REGISTRY_TABLE_ENV } from './registry-table';
 /** Audit sources of the approval flow. */
 export const APPROVALS_AUDIT_SOURCE = 'ward.approvals';
 export const WORKFLOW_AUDIT_SOURCE = 'ward.workflow';
+/** Requests the API refused before any function ran (no token, bad token, missing scope). */
+export const API_AUDIT_SOURCE = 'ward.api';
+export const API_REQUEST_REFUSED = 'api.request.refused';
 
 /** Every action the approval flow records on the audit bus. */
 export const ChangeAuditAction = {

@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 export const AuditActorSchema = z.strictObject({
   principal: z.string().min(1, 'actor.principal must name who acted'),
-  kind: z.enum(['human', 'service']),
+  /** `anonymous`: no verified identity, e.g. a request refused for a missing or bad token. */
+  kind: z.enum(['human', 'service', 'anonymous']),
   mfa: z.boolean(),
 });
 

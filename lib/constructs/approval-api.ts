@@ -4,7 +4,8 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ENV } from '../../lambdas/contracts/approval-contracts';
@@ -129,5 +130,21 @@ export class ApprovalApi extends Construct {
         latencyMs: '$context.responseLatency',
       }),
     };
+
+    // Requests the authorizer refuses never reach a function: their access-log lines are
+    // turned into audit events, so a bad or missing token is audited like any refusal.
+    const refusals = new WardFunction(this, 'AuditApiRefusals', {
+      entry: 'lambdas/handlers/audit/api-refusals.ts',
+      serviceName: 'ward-approval-api',
+      environment: { [APPROVAL_ENV.auditBusName]: props.auditBus.eventBusName },
+    });
+    props.auditBus.grantPutEventsTo(refusals);
+    accessLogs.addSubscriptionFilter('RefusedRequests', {
+      destination: new LambdaDestination(refusals),
+      // 403s a function answered are audited by the function; only the authorizer's are sent here.
+      filterPattern: FilterPattern.literal(
+        '{ ($.status = 401) || (($.status = 403) && ($.authorizerError != "-")) }',
+      ),
+    });
   }
 }

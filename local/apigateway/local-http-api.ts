@@ -22,6 +22,9 @@ export interface ApiRequestRecord {
   readonly status: number;
   readonly principal?: string;
   readonly reason?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  readonly latencyMs?: number;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -85,6 +88,9 @@ export class LocalHttpApi {
         method,
         path: url.pathname,
         status,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: request.headers['user-agent'] ?? '',
+        latencyMs: Date.now() - started.getTime(),
         ...extra,
       };
       this.requests.push(entry);

@@ -7,6 +7,7 @@ import {
 import * as DynamoDbCommands from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatAccessLog } from '../apigateway/access-log';
 import { JwtAuthorizer } from '../apigateway/jwt-authorizer';
 import { LocalHttpApi, type ApiRequestRecord } from '../apigateway/local-http-api';
 import { LocalIssuer } from '../apigateway/local-issuer';
@@ -19,6 +20,7 @@ import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-buses';
 import { LocalFunction, type InvokeOutcome } from '../lambda/local-function';
+import { LocalLogs } from '../logs/local-logs';
 import { LocalBuckets } from '../s3/local-buckets';
 import { LocalTopics } from '../sns/local-topics';
 import { LocalQueues } from '../sqs/local-queues';
@@ -40,6 +42,7 @@ import {
   queueConfigs,
   ruleConfigs,
   stateMachineConfigs,
+  subscriptionFilterConfigs,
   topicConfigs,
   type FunctionDefinition,
 } from './resource-configs';
@@ -87,6 +90,7 @@ export class LocalRuntime {
   readonly buckets: LocalBuckets;
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
+  readonly logs: LocalLogs;
   readonly report: SupportReport;
 
   private constructor(
@@ -108,6 +112,11 @@ export class LocalRuntime {
       toFunction: (functionArn, event) => this.invokeAsync(functionArn, event, 'SNS'),
     });
     this.buckets = new LocalBuckets(bucketConfigs(assembly), join(options.stateDir, 's3'));
+    this.logs = new LocalLogs(
+      subscriptionFilterConfigs(assembly),
+      (functionArn, event) => this.invokeAsync(functionArn, event, 'CloudWatch Logs'),
+      accountId,
+    );
     this.buses = new LocalEventBuses(
       busesOf(assembly),
       ruleConfigs(assembly),
@@ -165,6 +174,7 @@ export class LocalRuntime {
       accountId,
     );
     this.report = supportReport(assembly, [
+      ...this.logs.unsupported,
       ...this.stateMachines.unsupported.map(
         (u) => `state machine ${u.stateMachine}: ${u.reason}; StartExecution is refused`,
       ),
@@ -421,7 +431,14 @@ export class LocalRuntime {
         (arn, event) => this.invoke(arn, event),
         {
           accountId: this.options.accountId ?? '000000000000',
-          onRequest: (record) => this.apiRequests.push(record),
+          onRequest: (record) => {
+            this.apiRequests.push(record);
+            if (definition.accessLog !== undefined)
+              this.logs.write(
+                definition.accessLog.logGroupName,
+                formatAccessLog(definition.accessLog.format, record),
+              );
+          },
         },
       );
       // The first API gets the runtime's API port; others, if any, the next free ones.

@@ -4,6 +4,7 @@ import {
   FUNCTION_HANDLER_METADATA,
 } from '../../lambdas/contracts/function-metadata';
 import type { RouteConfig } from '../apigateway/routes';
+import type { SubscriptionFilterConfig } from '../logs/local-logs';
 import type { RuleConfig, RuleTarget } from '../event-buses/local-event-buses';
 import { parseEventPattern } from '../eventbridge/event-pattern';
 import type { BucketConfig } from '../s3/local-buckets';
@@ -29,6 +30,8 @@ export interface FunctionDefinition {
 export interface HttpApiDefinition {
   readonly apiId: string;
   readonly name: string;
+  /** Where the stage writes access logs, and in what format. */
+  readonly accessLog?: { readonly logGroupName: string; readonly format: string };
   readonly routes: RouteConfig[];
   readonly authorizers: Map<string, { issuer: string; audience: string[]; identitySource: string }>;
 }
@@ -200,11 +203,35 @@ export function httpApiDefinitions(assembly: LocalAssembly): HttpApiDefinition[]
         },
       ];
     });
+    const settings = ofApi('AWS::ApiGatewayV2::Stage')
+      .map(
+        (stage) =>
+          props(stage).AccessLogSettings as
+            { DestinationArn?: string; Format?: string } | undefined,
+      )
+      .find((access) => access?.DestinationArn !== undefined);
+    const logGroup =
+      settings?.DestinationArn === undefined ? undefined : assembly.byArn(settings.DestinationArn);
     return {
       apiId: api.values.ref,
       name: textOf(props(api).Name ?? api.logicalId),
       routes,
       authorizers,
+      ...(logGroup !== undefined && settings?.Format !== undefined
+        ? { accessLog: { logGroupName: logGroup.values.ref, format: settings.Format } }
+        : {}),
+    };
+  });
+}
+
+export function subscriptionFilterConfigs(assembly: LocalAssembly): SubscriptionFilterConfig[] {
+  return assembly.ofType('AWS::Logs::SubscriptionFilter').map((resource) => {
+    const p = props(resource);
+    return {
+      name: textOf(p.FilterName ?? resource.logicalId),
+      logGroupName: textOf(p.LogGroupName),
+      pattern: textOf(p.FilterPattern ?? ''),
+      destinationArn: textOf(p.DestinationArn),
     };
   });
 }

@@ -16,6 +16,7 @@ export const RUN_TYPES = new Set([
   'AWS::SNS::Subscription',
   'AWS::SQS::Queue',
   'AWS::S3::Bucket',
+  'AWS::Logs::SubscriptionFilter',
 ]);
 
 /** Types with nothing to run on one machine: permissions, keys and logs only matter in AWS. */
@@ -25,7 +26,8 @@ export const NOT_ENFORCED_TYPES: Readonly<Record<string, string>> = {
   'AWS::IAM::ManagedPolicy': 'IAM is not enforced locally',
   'AWS::KMS::Key': 'encryption at rest is AWS-side; local data is unencrypted',
   'AWS::KMS::Alias': 'encryption at rest is AWS-side',
-  'AWS::Logs::LogGroup': 'function logs go to the runtime log instead',
+  'AWS::Logs::LogGroup':
+    'function logs go to the runtime log; HTTP API access logs are kept and feed subscription filters',
   'AWS::Lambda::Permission': 'resource policies are not enforced locally',
   'AWS::SQS::QueuePolicy': 'resource policies are not enforced locally',
   'AWS::SNS::TopicPolicy': 'resource policies are not enforced locally',

@@ -76,7 +76,7 @@ describe('the functions', () => {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
       Metadata: Record<string, string>;
     }[];
-    expect(functions).toHaveLength(12);
+    expect(functions).toHaveLength(13);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

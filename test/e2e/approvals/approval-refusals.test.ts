@@ -249,3 +249,30 @@ describe('the API refuses bad tokens and bad input, and changes nothing', () => 
     ).toBe(404);
   });
 });
+
+describe('refusals before any function runs are audited too', () => {
+  it('given a request without a token, then api.request.refused is on the audit bus, by an anonymous actor', async () => {
+    const response = await ward.api('GET', '/changes', {
+      headers: { 'user-agent': 'refusal-probe/1.0' },
+    });
+    expect(response.status).toBe(401);
+    const event = await eventually(
+      () =>
+        ward
+          .auditEvents()
+          .find(
+            (e) =>
+              e.action === 'api.request.refused' &&
+              (e.details as { userAgent?: string }).userAgent === 'refusal-probe/1.0',
+          ),
+      10_000,
+      'api.request.refused',
+    );
+    expect(event).toMatchObject({
+      source: 'ward.api',
+      actor: { principal: 'anonymous', kind: 'anonymous' },
+      outcome: 'denied',
+      details: { status: 401 },
+    });
+  });
+});

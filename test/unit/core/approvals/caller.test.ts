@@ -1,5 +1,5 @@
 import { callerFromClaims, listClaim } from '../../../../lambdas/core/approvals/caller';
-import { approvalConfig } from '../../../../lambdas/core/approvals/approval-config';
+import { approvalConfig } from '../../../../lambdas/contracts/approval-config';
 
 describe('the caller, from verified claims', () => {
   const config = approvalConfig();

@@ -1,4 +1,4 @@
-import { approvalConfig } from '../../../../lambdas/core/approvals/approval-config';
+import { approvalConfig } from '../../../../lambdas/contracts/approval-config';
 import type { Caller } from '../../../../lambdas/core/approvals/caller';
 import { parseChange } from '../../../../lambdas/core/rules/change';
 import { createRuleSet } from '../../../../lambdas/core/rules/rule-set';
