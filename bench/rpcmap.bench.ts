@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { scan } from '../rpcmap/scan/scan';
 import { walkTree } from '../rpcmap/scan/walk';
-import { analyseInWorkers } from '../rpcmap/scan/worker-pool';
+import { parseInWorkers } from '../rpcmap/scan/worker-pool';
 import { defaultConfig } from '../rpcmap/config';
 import { generateMonorepo } from '../rpcmap/synthetic/generate-monorepo';
 import { mb, ms, peakRssBytes, timed, type Figure } from './measure';
@@ -32,7 +32,7 @@ export async function benchRpcmap(): Promise<{ title: string; figures: Figure[] 
     const walked = walkTree(root, defaultConfig());
     const files = walked.goFiles.map((file) => ({ absolute: file.absolute, path: file.path }));
 
-    const bare = await timed(() => analyseInWorkers(files, JOBS, () => undefined, 'parse'));
+    const bare = await timed(() => parseInWorkers(files, JOBS));
     const cpuBefore = process.cpuUsage();
     const full = await timed(() => scan({ root, cacheDir: false, jobs: JOBS }));
     const cpu = process.cpuUsage(cpuBefore);

@@ -2,15 +2,20 @@ import { parseAllDocuments } from 'yaml';
 import type { ScanWarning } from './model';
 import type { ServiceIndex } from './resolve/service-index';
 
+/** The part of the service index manifests use: look names up, add names. */
+type NameIndex = Pick<ServiceIndex, 'lookup' | 'add'>;
+
 export interface ManifestText {
   /** relative to the scanned root */
   readonly path: string;
   readonly text: string;
 }
 
-/** Environment values manifests set, per fleet service. */
+/** Environment values manifests set, per fleet service, and the names they give services. */
 export interface ManifestFacts {
   readonly env: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** `[name, service]` in the order they were added to the index (so they can be replayed) */
+  readonly aliases: readonly (readonly [string, string])[];
   readonly warnings: readonly ScanWarning[];
 }
 
@@ -33,6 +38,15 @@ export function readManifests(
 ): ManifestFacts {
   const env = new Map<string, Map<string, string>>();
   const warnings: ScanWarning[] = [];
+  const aliases: [string, string][] = [];
+  // Every name added is recorded, so a later scan can rebuild the index without the YAML.
+  const recording = {
+    lookup: (name: string) => index.lookup(name),
+    add: (name: string, service: string) => {
+      aliases.push([name, service]);
+      index.add(name, service);
+    },
+  };
   const setEnv = (service: string, name: string, value: string) => {
     const vars = env.get(service) ?? new Map<string, string>();
     if (!vars.has(name)) vars.set(name, value);
@@ -52,18 +66,18 @@ export function readManifests(
     for (const doc of docs) {
       if (!isObject(doc)) continue;
       if (typeof doc.kind === 'string')
-        readKubernetes(doc, file.path, index, serviceOfPath, setEnv);
+        readKubernetes(doc, file.path, recording, serviceOfPath, setEnv);
       else if (isObject(doc.services))
-        readCompose(doc.services, file.path, index, serviceOfPath, setEnv);
+        readCompose(doc.services, file.path, recording, serviceOfPath, setEnv);
     }
   }
-  return { env, warnings };
+  return { env, aliases, warnings };
 }
 
 function readKubernetes(
   doc: Json,
   path: string,
-  index: ServiceIndex,
+  index: NameIndex,
   serviceOfPath: (path: string) => string | undefined,
   setEnv: (service: string, name: string, value: string) => void,
 ): void {
@@ -111,7 +125,7 @@ function podTemplate(doc: Json): Json {
 function readCompose(
   services: Json,
   path: string,
-  index: ServiceIndex,
+  index: NameIndex,
   serviceOfPath: (path: string) => string | undefined,
   setEnv: (service: string, name: string, value: string) => void,
 ): void {
@@ -144,7 +158,7 @@ function readCompose(
   }
 }
 
-function lookupFirst(index: ServiceIndex, names: readonly unknown[]): string | undefined {
+function lookupFirst(index: NameIndex, names: readonly unknown[]): string | undefined {
   for (const name of names) {
     if (typeof name !== 'string' || name === '') continue;
     const service = index.lookup(name);

@@ -52,9 +52,9 @@ export function registerRpcmapCheck(
       },
     ) => {
       const rules = await loadRuleSet({ dir: options.fleet, fromTable: options.fromTable });
-      const { result, input } = await runScan(root, options, io);
+      const { result, input } = await runScan(root, options, io, options.since !== undefined);
       let violations: readonly Edge[] = diffAgainstRules(result, rules).notAllowed;
-      if (options.since !== undefined) {
+      if (options.since !== undefined && input !== undefined) {
         const base = analyseTree(treeAtRef(resolve(root), options.since, input));
         const added = new Set(newEdges(result, base).map((edge) => `${edge.from}\0${edge.to}`));
         violations = violations.filter((edge) => added.has(`${edge.from}\0${edge.to}`));

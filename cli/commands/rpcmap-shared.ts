@@ -30,6 +30,7 @@ export async function runScan(
   root: string,
   options: ScanCommandOptions,
   io: CliIo,
+  withInput = false,
 ): Promise<ScanOutcome> {
   const bar = io.isTty && !io.env.CI ? progressBar(io) : undefined;
   try {
@@ -39,6 +40,7 @@ export async function runScan(
       ...(options.cache ? {} : { cacheDir: false as const }),
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(bar ? { onProgress: bar.update } : {}),
+      withInput,
     });
   } finally {
     bar?.clear();

@@ -1,6 +1,8 @@
 /**
  * The node kinds the extractor tells apart. Types and other subtrees that cannot hold a call
- * are `skip`; anonymous tokens are `token`; every other named node is `other` (walked into).
+ * are `skip`; anonymous tokens are `token`; statements and expressions that hold nothing but
+ * expressions are `prunable` (skipped when their text has no `(` or `{`); every other named
+ * node is `other` (walked into).
  */
 export const Kind = {
   other: 0,
@@ -43,6 +45,7 @@ export const Kind = {
   shortVarDeclaration: 37,
   assignmentStatement: 38,
   funcLiteral: 39,
+  prunable: 40,
 } as const;
 
 /** Named subtrees that never hold a call: types, literals other than strings, labels. */
@@ -53,9 +56,20 @@ const SKIPPED = [
   'true', 'false', 'nil', 'iota', 'label_name', 'blank_identifier', 'dot', 'escape_sequence',
 ]; // prettier-ignore
 
+/**
+ * Statements and expressions whose children are expressions only: no declaration or
+ * assignment can be inside one except in a function literal, which has a `{`.
+ */
+const PRUNABLE = [
+  'return_statement', 'expression_statement', 'inc_statement', 'dec_statement',
+  'send_statement', 'go_statement', 'defer_statement', 'index_expression', 'slice_expression',
+  'type_assertion_expression', 'type_conversion_expression', 'variadic_argument',
+]; // prettier-ignore
+
 /** Kinds by node type name, for the named nodes the extractor handles. */
 export const KIND_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>([
   ...SKIPPED.map((name): [string, number] => [name, Kind.skip]),
+  ...PRUNABLE.map((name): [string, number] => [name, Kind.prunable]),
   ['comment', Kind.comment],
   ['package_clause', Kind.packageClause],
   ['package_identifier', Kind.packageIdentifier],

@@ -1,16 +1,12 @@
-import type {
-  Edge,
-  EgressFinding,
-  Evidence,
-  Pattern,
-  ScanResult,
-  ServiceRoot,
-  UnresolvedFinding,
-} from '../model';
+import type { Evidence, Pattern } from '../model';
 import { classifyCall } from './calls';
 import { evaluate, hasParam, knownPrefix, substitute, type Scope, type Str } from './evaluate';
+import type { Finding } from './findings';
 import type { FuncUnit, Program } from './program';
 import { resolveTarget, type TargetContext, type TargetSpec } from './targets';
+
+/** Bump when what the analysis finds from the same facts changes: cached findings are dropped. */
+export const ANALYSIS_VERSION = 1;
 
 /** A call a function makes, directly or through the functions it calls. */
 interface Effect {
@@ -25,29 +21,39 @@ interface Effect {
 }
 
 /**
- * Finds every function's calls to services and hosts, follows clients built in one function or
- * package and used in another, and attributes each call to the service whose (non-generated)
- * code makes it. Shared packages and generated code are never callers by themselves: their
- * calls count where a service's code uses them.
+ * Finds the calls to services and hosts that the functions of the packages in `dirs` make,
+ * following clients built in one function or package and used in another, and attributes each
+ * to the service whose (non-generated) code makes it. Shared packages and generated code are
+ * never callers by themselves: their calls count where a service's code uses them. What a
+ * package yields depends only on its own facts and those of the packages it imports, so a
+ * rescan analyses again only the packages a change can reach.
  */
-export function analyse(
+export function analysePackages(
   program: Program,
-  services: readonly ServiceRoot[],
+  dirs: Iterable<string>,
   context: TargetContext,
-): Omit<ScanResult, 'warnings'> {
+): Map<string, Finding[]> {
   const effects = new EffectIndex();
-  const findings = new FindingSet();
-  for (const func of program.functions) {
-    const service = func.file.pkg.service;
-    if (service === undefined || func.file.facts.generated) continue;
-    for (const effect of effects.of(func)) {
-      if (targetHasParam(effect.target)) continue;
-      const resolution = resolveTarget(effect.target, service, context);
-      if (resolution.kind === 'unresolved' && effect.optional) continue;
-      findings.add(service, resolution, evidenceOf(effect));
+  const found = new Map<string, Finding[]>();
+  for (const dir of dirs) {
+    const pkg = program.unit(dir);
+    const service = pkg?.service;
+    const findings: Finding[] = [];
+    found.set(dir, findings);
+    if (pkg === undefined || service === undefined) continue;
+    for (const func of pkg.functions) {
+      if (func.file.facts.generated) continue;
+      for (const effect of effects.of(func)) {
+        if (targetHasParam(effect.target)) continue;
+        const resolution = resolveTarget(effect.target, service, context);
+        if (resolution.kind === 'unresolved' && effect.optional) continue;
+        // A service calling itself (health checks, its own URL) is not an edge.
+        if (resolution.kind === 'service' && resolution.service === service) continue;
+        findings.push({ from: service, resolution, evidence: evidenceOf(effect) });
+      }
     }
   }
-  return { services, ...findings.result() };
+  return found;
 }
 
 class EffectIndex {
@@ -152,69 +158,4 @@ function evidenceOf(effect: Effect): Evidence {
     pattern: effect.pattern,
     ...(effect.via ? { via: effect.via } : {}),
   };
-}
-
-/** Groups evidence by edge, host or reason, in a stable order. */
-class FindingSet {
-  private readonly edges = new Map<string, { from: string; to: string; evidence: Evidence[] }>();
-  private readonly egress = new Map<
-    string,
-    { from: string; host: string; port: number; evidence: Evidence[] }
-  >();
-  private readonly unresolved = new Map<
-    string,
-    { from: string; reason: string; evidence: Evidence[] }
-  >();
-
-  add(from: string, resolution: ReturnType<typeof resolveTarget>, evidence: Evidence): void {
-    if (resolution.kind === 'service') {
-      // A service calling itself (health checks, its own URL) is not an edge.
-      if (resolution.service === from) return;
-      const key = `${from}\0${resolution.service}`;
-      const entry = this.edges.get(key) ?? { from, to: resolution.service, evidence: [] };
-      entry.evidence.push(evidence);
-      this.edges.set(key, entry);
-    } else if (resolution.kind === 'egress') {
-      const key = `${from}\0${resolution.host}\0${resolution.port}`;
-      const entry = this.egress.get(key) ?? {
-        from,
-        host: resolution.host,
-        port: resolution.port,
-        evidence: [],
-      };
-      entry.evidence.push(evidence);
-      this.egress.set(key, entry);
-    } else {
-      const key = `${from}\0${resolution.reason}`;
-      const entry = this.unresolved.get(key) ?? { from, reason: resolution.reason, evidence: [] };
-      entry.evidence.push(evidence);
-      this.unresolved.set(key, entry);
-    }
-  }
-
-  result(): { edges: Edge[]; egress: EgressFinding[]; unresolved: UnresolvedFinding[] } {
-    const finish = <T extends { evidence: Evidence[] }>(entries: Map<string, T>): T[] =>
-      [...entries.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, entry]) => ({ ...entry, evidence: sortEvidence(entry.evidence) }));
-    return {
-      edges: finish(this.edges),
-      egress: finish(this.egress),
-      unresolved: finish(this.unresolved),
-    };
-  }
-}
-
-export function sortEvidence(evidence: readonly Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return [...evidence]
-    .sort((a, b) =>
-      a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column,
-    )
-    .filter((item) => {
-      const key = `${item.file}:${item.line}:${item.column}:${item.via ?? ''}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
 }

@@ -1,3 +1,4 @@
+import { CLIENT_CONSTRUCTOR, URL_METHODS } from '../extract/call-filter';
 import type { CallSite, Value } from '../extract/facts';
 import type { Pattern } from '../model';
 import { evaluate, knownPrefix, knownString, type Scope, type Str } from './evaluate';
@@ -20,11 +21,6 @@ export type CallKind =
 
 const GRPC = 'google.golang.org/grpc';
 const HTTP_FUNCS = new Set(['Get', 'Head', 'Post', 'PostForm']);
-const URL_METHODS = new Set([
-  'Do', 'Get', 'Post', 'PostForm', 'Head', 'Put', 'Patch', 'Delete', 'NewRequest',
-  'NewRequestWithContext', 'Call', 'Send', 'SendVia',
-]); // prettier-ignore
-const CLIENT_CONSTRUCTOR = /^New([A-Za-z0-9_]+)Client$/;
 
 /** Classifies call site `index` of `func`; the patterns are listed in docs/rpcmap.md. */
 export function classifyCall(func: FuncUnit, index: number): CallKind {
@@ -63,7 +59,7 @@ function packageCall(imported: ImportTarget, name: string, site: CallSite, scope
     return undefined;
   }
   const caller = scope.file.pkg.service;
-  const owner = imported.local?.service;
+  const owner = imported.service;
   const otherService = owner !== undefined && owner !== caller ? owner : undefined;
   const constructor = CLIENT_CONSTRUCTOR.exec(name);
   if (constructor && otherService) {
@@ -92,7 +88,7 @@ function packageCall(imported: ImportTarget, name: string, site: CallSite, scope
       target: { kind: 'service', service: otherService },
     };
   }
-  const target = imported.local?.funcs.get(name);
+  const target = scope.file.pkg.program.imported(imported)?.funcs.get(name);
   return target ? { kind: 'call', callee: target } : undefined;
 }
 
@@ -100,7 +96,7 @@ function methodCall(receiver: Value, name: string, site: CallSite, scope: Scope)
   const literal = receiver.k === 'addr' ? receiver.x : receiver;
   if (literal.k === 'lit') {
     // A request type from another service's generated package: `ledgerproto.X{...}.Send(ctx)`.
-    const owner = scope.file.imports.get(literal.x)?.local?.service;
+    const owner = scope.file.imports.get(literal.x)?.service;
     if (owner !== undefined && owner !== scope.file.pkg.service) {
       return {
         kind: 'target',

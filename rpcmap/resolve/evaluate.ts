@@ -1,3 +1,4 @@
+import { ENV_HELPER } from '../extract/call-filter';
 import type { Value } from '../extract/facts';
 import type { FileUnit, FuncUnit, PackageUnit } from './program';
 
@@ -72,8 +73,9 @@ function evaluateSelector(x: string, n: string, scope: Scope, depth: number): St
   const target = x === '' || scope.func?.locals.has(x) ? undefined : scope.file.imports.get(x);
   if (target !== undefined) {
     // A qualified constant: another package's declaration, when that package is scanned.
-    if (target.local === undefined) return unknown(`${x}.${n}`);
-    return evaluatePackageName(target.local, n, depth) ?? unknown(`${x}.${n}`);
+    const local = scope.file.pkg.program.imported(target);
+    if (local === undefined) return unknown(`${x}.${n}`);
+    return evaluatePackageName(local, n, depth) ?? unknown(`${x}.${n}`);
   }
   return evaluateField(scope.file.pkg, n, depth) ?? unknown(`${x === '' ? '' : `${x}.`}${n}`);
 }
@@ -142,7 +144,7 @@ function evaluateCall(index: number, scope: Scope, depth: number): Str {
   if (site === undefined) return unknown('a call');
   const name = site.c.n;
   const first = site.a[0];
-  if (/env/i.test(name) && first !== undefined) {
+  if (ENV_HELPER.test(name) && first !== undefined) {
     const envName = knownString(evaluate(first, scope, depth + 1));
     if (envName !== undefined && /^[A-Z][A-Z0-9_]*$/.test(envName)) {
       return [{ h: 'env', name: envName }];

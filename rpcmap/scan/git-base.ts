@@ -37,6 +37,7 @@ export function treeAtRef(root: string, ref: string, current: TreeInput): TreeIn
   for (const path of untracked) files.delete(path);
   const excluded = globMatcher(current.config.exclude);
   let parser: ReturnType<typeof createGoParser> | undefined;
+  const modulePaths = [...new Set(current.modules.map((module) => module.path))].sort();
   for (const path of changed) {
     if (!path.endsWith('.go')) continue;
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -52,7 +53,7 @@ export function treeAtRef(root: string, ref: string, current: TreeInput): TreeIn
     if (text === undefined) files.delete(path);
     else {
       parser ??= createGoParser();
-      files.set(path, { path, facts: factsOfText(parser, text) });
+      files.set(path, { path, facts: factsOfText(parser, text, { modulePaths }) });
     }
   }
   return { ...current, files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)) };

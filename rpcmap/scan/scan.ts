@@ -1,18 +1,28 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
-import { analyseTree, goModulePath, type TreeInput } from '../analyse-tree';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { goModulePath, readFleet, type TreeInput } from '../analyse-tree';
 import { defaultConfig, parseConfig, RpcmapConfigError, type RpcmapConfig } from '../config';
 import type { FileFacts } from '../extract/facts';
-import { createGoParser } from '../extract/go-parser';
+import { createGoParser, type GoParser } from '../extract/go-parser';
 import type { ManifestText } from '../manifests';
 import type { ScanResult, ScanWarning } from '../model';
-import type { GoModule, SourceFile } from '../resolve/program';
-import { FactsCache } from './cache';
-import { analyseFile, type FileOutcome } from './file-analysis';
-import { fillSnippets } from './snippets';
+import { analysePackages, ANALYSIS_VERSION } from '../resolve/analyse';
+import { FindingSet, FindingTable } from '../resolve/findings';
+import { dirOf, fileMeta, Program, type GoModule } from '../resolve/program';
+import { mapServices } from '../services';
+import { affectedPackages } from './affected';
+import { analyseFile, contentHash, type FileJob, type FileOutcome } from './file-analysis';
+import {
+  RpcmapCacheError,
+  ScanCache,
+  withStamp,
+  type CachedFile,
+  type CachedPackage,
+} from './scan-cache';
+import { withSnippets } from './snippets';
 import { errorCode, walkTree, type WalkedFile } from './walk';
-import { analyseInWorkers } from './worker-pool';
+import { WorkerPool } from './worker-pool';
 
 /** The root to scan is missing or not a directory. */
 export class RpcmapRootError extends Error {
@@ -29,6 +39,8 @@ export interface ScanOptions {
   readonly jobs?: number;
   /** fewer files to parse than this are parsed on the calling thread (workers take time to start) */
   readonly workersFrom?: number;
+  /** also return every file's facts, for a caller that analyses a variant (`check --since`) */
+  readonly withInput?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -39,20 +51,29 @@ export interface ScanStats {
   readonly lines: number;
   readonly bytes: number;
   readonly jobs: number;
+  readonly packages: number;
+  /** packages analysed by this scan (the others' findings came from the cache) */
+  readonly analysed: number;
   /** milliseconds spent in each phase */
-  readonly phases: Readonly<Record<'walk' | 'parse' | 'cache' | 'analyse' | 'snippets', number>>;
+  readonly phases: Readonly<Record<'walk' | 'parse' | 'analyse' | 'snippets' | 'cache', number>>;
 }
 
 export interface ScanOutcome {
   readonly result: ScanResult;
   readonly stats: ScanStats;
-  /** what was analysed, so a caller can analyse a variant of it (`check --since`) */
-  readonly input: TreeInput;
+  /** what was analysed (with `withInput`), so a caller can analyse a variant of it */
+  readonly input?: TreeInput;
 }
 
+/** Facts not written to any cache. */
+const NO_FACTS_REF = [-1, 0, 0] as const;
+
 /**
- * Scans a tree of Go code: walks it, takes unchanged files' facts from the cache, parses the
- * rest on worker threads, then analyses everything at once and fills in the evidence snippets.
+ * Scans a tree of Go code: walks it (trusting directory listings and file stamps that have not
+ * changed since the last scan), parses the files whose content is new on worker threads,
+ * analyses the packages a change can reach (the others' findings come from the cache), fills
+ * in evidence snippets, and writes what changed to the cache. A cache that cannot be read is
+ * rebuilt, with a warning.
  */
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const root = resolve(options.root);
@@ -60,6 +81,35 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     throw new RpcmapRootError(`${options.root}: no such directory to scan`);
   }
   const config = loadConfig(root, options.configFile);
+  const cacheDir =
+    options.cacheDir === false
+      ? undefined
+      : resolve(options.cacheDir ?? join(root, '.ward', 'cache'));
+  const warnings: ScanWarning[] = [];
+  const cache = ScanCache.open(cacheDir, warnings);
+  try {
+    return await scanTree(root, config, options, cache, warnings);
+  } catch (error) {
+    if (!(error instanceof RpcmapCacheError)) throw error;
+    const rebuilt = ScanCache.empty(cacheDir === undefined ? undefined : join(cacheDir, 'rpcmap'));
+    const warning: ScanWarning = {
+      file: shown(root, cacheDir ?? ''),
+      message: `the cache is corrupt (${error.message}); rebuilt from the source`,
+    };
+    return await scanTree(root, config, options, rebuilt, [...warnings, warning]);
+  } finally {
+    cache.close();
+  }
+}
+
+async function scanTree(
+  root: string,
+  config: RpcmapConfig,
+  options: ScanOptions,
+  cache: ScanCache,
+  earlier: readonly ScanWarning[],
+): Promise<ScanOutcome> {
+  const started = Date.now();
   let clock = performance.now();
   const lap = () => {
     const now = performance.now();
@@ -67,14 +117,25 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     clock = now;
     return spent;
   };
-  const walked = walkTree(root, config);
-  const warnings: ScanWarning[] = [...walked.warnings];
-  const cacheDir =
-    options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, '.ward', 'cache'));
-  const cache = FactsCache.open(cacheDir);
+  const warnings: ScanWarning[] = earlier.map((w) => ({ ...w, file: shown(root, w.file) }));
+  const walkKey = contentHash(JSON.stringify(config));
+  const writer = cache.writer();
+  const memory =
+    cache.walkKey === walkKey
+      ? { listings: cache.dirs, trustedBefore: cache.trustedBefore }
+      : undefined;
+  const walked = walkTree(root, config, memory, writer !== undefined);
+  warnings.push(...walked.warnings);
+  const modules = readModules(walked.goMods, warnings);
+  const modulePaths = [...new Set(modules.map((module) => module.path))].sort();
+  const extractKey = JSON.stringify(modulePaths);
+  // Facts depend on the module paths (calls into third-party packages are dropped).
+  const reuse = cache.extractKey === extractKey;
   const walkMs = lap();
-  const known = new Map<string, { file: WalkedFile; hash: string; facts: FileFacts }>();
-  const toParse: WalkedFile[] = [];
+
+  const entries = new Map<string, CachedFile>();
+  const toRead: FileJob[] = [];
+  const stamps = new Map<string, WalkedFile>();
   for (const file of walked.goFiles) {
     if (file.size > config.maxFileBytes) {
       warnings.push({
@@ -83,83 +144,241 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       });
       continue;
     }
-    const hit = cache.lookup(file);
-    if (hit) known.set(file.path, { file, ...hit });
-    else toParse.push(file);
-  }
-  const byPath = new Map(toParse.map((file) => [file.path, file]));
-  let done = known.size;
-  const total = known.size + toParse.length;
-  const accept = (outcome: FileOutcome) => {
-    done++;
-    options.onProgress?.(done, total);
-    if ('skipped' in outcome) warnings.push({ file: outcome.path, message: outcome.skipped });
-    else {
-      const file = byPath.get(outcome.path);
-      if (file) known.set(outcome.path, { file, hash: outcome.hash, facts: outcome.facts });
+    const known = reuse ? cache.files.get(file.path) : undefined;
+    if (
+      known !== undefined &&
+      known.size === file.size &&
+      known.mtimeMs === file.mtimeMs &&
+      known.ino === file.ino &&
+      known.mtimeMs < cache.trustedBefore
+    ) {
+      entries.set(file.path, known);
+      continue;
     }
+    stamps.set(file.path, file);
+    const job = { absolute: file.absolute, path: file.path };
+    toRead.push(known ? { ...job, known: known.hash } : job);
+  }
+
+  const fresh = new Map<string, FileFacts>();
+  const changedDirs = new Set<string>();
+  let parsed = 0;
+  let done = entries.size;
+  const total = entries.size + toRead.length;
+  const accept = (outcome: FileOutcome) => {
+    options.onProgress?.(++done, total);
+    const { path } = outcome;
+    if ('skipped' in outcome) {
+      warnings.push({ file: path, message: outcome.skipped });
+      return;
+    }
+    const stamp = stamps.get(path);
+    const known = cache.files.get(path);
+    if (stamp === undefined) return;
+    if ('unchanged' in outcome) {
+      // The same content (a checkout, a touch, or a stamp too recent to trust): same facts.
+      if (known) entries.set(path, sameStamp(known, stamp) ? known : withStamp(known, stamp));
+      return;
+    }
+    parsed++;
+    changedDirs.add(dirOf(path));
+    const facts = JSON.parse(outcome.facts.text) as FileFacts;
+    fresh.set(path, facts);
+    entries.set(path, {
+      size: stamp.size,
+      mtimeMs: stamp.mtimeMs,
+      ino: stamp.ino,
+      hash: outcome.hash,
+      fingerprint: outcome.facts.fingerprint,
+      lines: facts.lines,
+      meta: fileMeta(path, facts),
+      ...(facts.syntaxError ? { syntaxError: facts.syntaxError } : {}),
+      facts: writer ? writer.append(outcome.facts.text, outcome.facts.bytes) : NO_FACTS_REF,
+    });
   };
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
-  const inProcess = toParse.length < (options.workersFrom ?? 400) || jobs === 1;
+  const inProcess = toRead.length < (options.workersFrom ?? 400) || jobs === 1;
   if (inProcess) {
-    const parser = toParse.length > 0 ? createGoParser() : undefined;
-    for (const file of toParse) if (parser) accept(analyseFile(parser, file.absolute, file.path));
+    let parser: GoParser | undefined;
+    for (const job of toRead)
+      accept(analyseFile((parser ??= createGoParser()), job, { modulePaths }));
   } else {
-    await analyseInWorkers(toParse, jobs, accept);
+    const pool = new WorkerPool(Math.min(jobs, Math.ceil(toRead.length / 48)));
+    try {
+      await pool.run(toRead, { mode: 'facts', modulePaths }, accept);
+    } finally {
+      await pool.close();
+    }
+  }
+  if (reuse) {
+    for (const path of cache.files.keys()) if (!entries.has(path)) changedDirs.add(dirOf(path));
   }
   const parseMs = lap();
-  const entries = [...known.values()].sort((a, b) => (a.file.path < b.file.path ? -1 : 1));
-  try {
-    // An unchanged tree leaves the cache as it is.
-    if (toParse.length > 0 || entries.length !== cache.size) cache.save(entries);
-  } catch (error) {
-    warnings.push({
-      file: cacheDir ?? '',
-      message: `cannot write the cache (${errorCode(error)})`,
-    });
-  }
-  const cacheMs = lap();
-  const files: SourceFile[] = [];
+
+  const files: [string, CachedFile][] = [];
   let lines = 0;
   let bytes = 0;
-  for (const { file, facts } of entries) {
-    files.push({ path: file.path, facts });
-    lines += facts.lines;
-    bytes += file.size;
-    if (facts.syntaxError) {
+  for (const file of walked.goFiles) {
+    const entry = entries.get(file.path);
+    if (entry === undefined) continue;
+    files.push([file.path, entry]);
+    lines += entry.lines;
+    bytes += entry.size;
+    if (entry.syntaxError) {
       warnings.push({
         file: file.path,
-        line: facts.syntaxError.line,
-        column: facts.syntaxError.col,
+        line: entry.syntaxError.line,
+        column: entry.syntaxError.col,
         message: 'does not parse cleanly; analysed what the parser recovered',
       });
     }
   }
-  const input: TreeInput = {
-    config,
-    files,
-    dirs: walked.dirs,
-    modules: readModules(walked.goMods, warnings),
-    manifests: readManifestFiles(root, config.manifests, warnings),
+  const loadFacts = (path: string): FileFacts => {
+    const facts = fresh.get(path);
+    if (facts !== undefined) return facts;
+    const entry = entries.get(path);
+    if (entry === undefined) throw new RpcmapCacheError(`no facts for ${path}`);
+    return cache.readFacts(path, entry.facts);
   };
-  const analysed = analyseTree(input);
-  const analyseMs = lap();
-  const result = fillSnippets(
-    { ...analysed, warnings: sortWarnings([...warnings, ...analysed.warnings]) },
-    (path) => readFileSync(join(root, path), 'utf8'),
+
+  const services = mapServices(config, walked.dirs);
+  const manifests = readManifestFiles(root, config.manifests, warnings);
+  const analysisKey = contentHash(
+    JSON.stringify([
+      ANALYSIS_VERSION,
+      config,
+      services.roots,
+      [...services.aliases],
+      modules,
+      manifests.map((manifest) => [manifest.path, contentHash(manifest.text)]),
+    ]),
   );
+  const previous = reuse ? cache.readAnalysis(warnings) : undefined;
+  const sameFleet = previous?.key === analysisKey;
+  const fleet = readFleet(services, previous && sameFleet ? previous.manifests : manifests);
+  const included = config.include.mocks ? files : files.filter(([, file]) => !file.meta.mock);
+  const program = new Program(
+    included.map(([, file]) => file.meta),
+    modules,
+    fleet.serviceOfDir,
+    loadFacts,
+  );
+  // A package's fingerprint changes only when one of its files' does.
+  const fingerprints = new Map<string, string>();
+  const fileFingerprints = new Map(included.map(([path, file]) => [path, file.fingerprint]));
+  const reusable = previous && sameFleet ? previous : undefined;
+  for (const dir of program.dirs) {
+    const known = changedDirs.has(dir) ? undefined : reusable?.packages.get(dir)?.fingerprint;
+    if (known !== undefined) {
+      fingerprints.set(dir, known);
+      continue;
+    }
+    const meta = program.meta(dir);
+    const joined = meta?.files.map((path) => fileFingerprints.get(path) ?? '').join(',') ?? '';
+    fingerprints.set(dir, contentHash(joined));
+  }
+  const affected = reusable
+    ? affectedPackages(program, reusable.packages, changedDirs, fingerprints)
+    : new Set(program.dirs);
+  const found = analysePackages(program, affected, fleet.context);
+  const analyseMs = lap();
+
+  const table = reusable?.table ?? new FindingTable();
+  const packages = new Map<string, CachedPackage>();
+  const snippetLines = new Map<string, readonly string[] | undefined>();
+  const read = (path: string) => readFileSync(join(root, path), 'utf8');
+  const findings = new FindingSet();
+  let findingsUnchanged = reusable !== undefined;
+  for (const dir of program.dirs) {
+    const analysed = found.get(dir);
+    const before = reusable?.packages.get(dir);
+    let pkg: CachedPackage | undefined = before;
+    if (analysed) {
+      const packed = table.pack(withSnippets(analysed, read, snippetLines));
+      const deps = program.meta(dir)?.deps ?? [];
+      const fingerprint = fingerprints.get(dir) ?? '';
+      // Findings that come out the same are kept as they were (and need not be written).
+      const same =
+        before !== undefined &&
+        before.fingerprint === fingerprint &&
+        sameValues(before.deps, deps) &&
+        sameValues(before.findings, packed);
+      if (!same) {
+        pkg = { fingerprint, deps, findings: packed };
+        findingsUnchanged = false;
+      }
+    }
+    if (pkg === undefined) throw new RpcmapCacheError(`no findings for package ${dir}`);
+    packages.set(dir, pkg);
+    findings.addPacked(pkg.findings, table);
+  }
+  if (reusable && reusable.packages.size !== packages.size) findingsUnchanged = false;
+  const snippetsMs = lap();
+
+  const input: TreeInput | undefined = options.withInput
+    ? {
+        config,
+        files: files.map(([path]) => ({ path, facts: loadFacts(path) })),
+        dirs: walked.dirs,
+        modules,
+        manifests,
+      }
+    : undefined;
+  if (writer) {
+    // Write only what a next scan would find different: nothing, after a scan that changed
+    // nothing (the index's time then stays the one of the scan that last wrote it).
+    const changed =
+      cache.extractKey !== extractKey ||
+      cache.walkKey !== walkKey ||
+      !findingsUnchanged ||
+      entries.size !== cache.files.size ||
+      [...entries].some(([path, entry]) => cache.files.get(path) !== entry) ||
+      walked.listings.size !== cache.dirs.size ||
+      [...walked.listings].some(([dir, listing]) => cache.dirs.get(dir) !== listing);
+    try {
+      if (changed) {
+        writer.commit(cache, {
+          files: new Map(files),
+          dirs: walked.listings,
+          extractKey,
+          walkKey,
+          started,
+          analysis: { key: analysisKey, manifests: fleet.manifests, table, packages },
+          findingsUnchanged,
+        });
+      } else writer.abandon();
+    } catch (error) {
+      warnings.push({
+        file: shown(root, cache.location ?? ''),
+        message: `cannot write the cache (${errorCode(error)})`,
+      });
+    }
+  }
+  const result: ScanResult = {
+    services: fleet.roots,
+    ...findings.result(),
+    warnings: sortWarnings([...warnings, ...fleet.manifests.warnings]),
+  };
   return {
     result,
     stats: {
-      files: entries.length,
-      parsed: toParse.length,
-      cached: total - toParse.length,
+      files: files.length,
+      parsed,
+      cached: files.length - parsed,
       lines,
       bytes,
       jobs: inProcess ? 1 : jobs,
-      phases: { walk: walkMs, parse: parseMs, cache: cacheMs, analyse: analyseMs, snippets: lap() },
+      packages: packages.size,
+      analysed: affected.size,
+      phases: {
+        walk: walkMs,
+        parse: parseMs,
+        analyse: analyseMs,
+        snippets: snippetsMs,
+        cache: lap(),
+      },
     },
-    input,
+    ...(input ? { input } : {}),
   };
 }
 
@@ -226,8 +445,31 @@ function readManifestFiles(
   return manifests;
 }
 
+/** A path for a warning: relative to the root when it is inside it. */
+function shown(root: string, path: string): string {
+  if (!isAbsolute(path)) return path;
+  const inside = relative(root, path);
+  return inside.startsWith('..') || isAbsolute(inside) ? path : inside.split(sep).join('/');
+}
+
+function sameStamp(a: CachedFile, b: WalkedFile): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+function sameValues<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
 function sortWarnings(warnings: ScanWarning[]): ScanWarning[] {
-  return warnings.sort((a, b) =>
-    a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.line ?? 0) - (b.line ?? 0),
+  return warnings.sort(
+    (a, b) =>
+      compare(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      compare(a.message, b.message),
   );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

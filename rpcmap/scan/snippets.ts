@@ -1,14 +1,18 @@
-import type { Evidence, ScanResult } from '../model';
+import type { Finding } from '../resolve/findings';
 
 const MAX_SNIPPET = 200;
 
 /**
- * Fills in each piece of evidence's snippet: its source line, trimmed. Files are read once,
- * and only those that hold evidence; a file that cannot be read leaves its snippets empty.
+ * Fills in each finding's snippet: its source line, trimmed. Files are read once, and only
+ * those that hold evidence; a file that cannot be read leaves its snippets empty.
  */
-export function fillSnippets(result: ScanResult, read: (path: string) => string): ScanResult {
-  const lines = new Map<string, readonly string[] | undefined>();
-  const snippetOf = (evidence: Evidence): Evidence => {
+export function withSnippets(
+  findings: readonly Finding[],
+  read: (path: string) => string,
+  lines = new Map<string, readonly string[] | undefined>(),
+): Finding[] {
+  return findings.map((finding) => {
+    const { evidence } = finding;
     if (!lines.has(evidence.file)) {
       let text: string | undefined;
       try {
@@ -21,14 +25,6 @@ export function fillSnippets(result: ScanResult, read: (path: string) => string)
     }
     const line = lines.get(evidence.file)?.[evidence.line - 1]?.trim() ?? '';
     const snippet = line.length > MAX_SNIPPET ? `${line.slice(0, MAX_SNIPPET - 3)}...` : line;
-    return { ...evidence, snippet };
-  };
-  const fill = <T extends { evidence: readonly Evidence[] }>(items: readonly T[]): T[] =>
-    items.map((item) => ({ ...item, evidence: item.evidence.map(snippetOf) }));
-  return {
-    ...result,
-    edges: fill(result.edges),
-    egress: fill(result.egress),
-    unresolved: fill(result.unresolved),
-  };
+    return { ...finding, evidence: { ...evidence, snippet } };
+  });
 }

@@ -18,6 +18,24 @@ export interface WalkedTree {
   readonly goMods: readonly WalkedFile[];
   readonly dirs: readonly string[];
   readonly warnings: readonly ScanWarning[];
+  /** listings of the directories walked that can be trusted next time (no symlinks in them) */
+  readonly listings: ReadonlyMap<string, DirListing>;
+}
+
+/** What a directory held for the walk: its subdirectories and Go files, as the config sees them. */
+export interface DirListing {
+  readonly mtimeMs: number;
+  readonly ino: number;
+  readonly dirs: readonly string[];
+  /** `.go` files the configuration includes, and `go.mod` */
+  readonly files: readonly string[];
+}
+
+export interface WalkMemory {
+  /** listings of an earlier walk with the same configuration */
+  readonly listings: ReadonlyMap<string, DirListing>;
+  /** a directory changed at or after this time may have changed again unseen */
+  readonly trustedBefore: number;
 }
 
 /** Folders that never hold a service's own code. */
@@ -25,14 +43,24 @@ const ALWAYS_SKIPPED = new Set(['node_modules', 'testdata']);
 
 /**
  * Lists the Go files (and go.mod files) under `root` that the configuration includes. Unreadable
- * directories, broken links and symlink loops become warnings; the walk carries on.
+ * directories, broken links and symlink loops become warnings; the walk carries on. With
+ * `memory`, a directory whose mtime is the one recorded (and old enough to trust) is not read
+ * again: its entries are the recorded ones, since adding, removing or renaming an entry
+ * changes a directory's mtime. Its files are still stat-ed, as their content may have changed.
+ * With `record`, the listings of this walk are returned for the next one.
  */
-export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
+export function walkTree(
+  root: string,
+  config: RpcmapConfig,
+  memory?: WalkMemory,
+  record = false,
+): WalkedTree {
   const excluded = globMatcher(config.exclude);
   const goFiles: WalkedFile[] = [];
   const goMods: WalkedFile[] = [];
   const dirs: string[] = [];
   const warnings: ScanWarning[] = [];
+  const listings = new Map<string, DirListing>();
   // Real paths of the directories walked: a symlink to one of them (a loop, or a second way
   // in) is skipped. Only symlinks need a realpath call; a plain directory's real path is its
   // parent's plus its name.
@@ -55,6 +83,27 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
       continue;
     }
     visited.add(real);
+    const info = memory || record ? statSync(absolute, { throwIfNoEntry: false }) : undefined;
+    const known = memory?.listings.get(rel);
+    if (
+      info !== undefined &&
+      known !== undefined &&
+      info.mtimeMs === known.mtimeMs &&
+      info.ino === known.ino &&
+      info.mtimeMs < (memory?.trustedBefore ?? 0)
+    ) {
+      dirs.push(rel);
+      listings.set(rel, known);
+      for (const name of known.dirs) {
+        pending.push({ rel: rel === '' ? name : `${rel}/${name}`, real: `${real}/${name}` });
+      }
+      for (const name of known.files) {
+        const path = rel === '' ? name : `${rel}/${name}`;
+        const walked = statFile(`${absolute}/${name}`, path, warnings);
+        if (walked) (name === 'go.mod' ? goMods : goFiles).push(walked);
+      }
+      continue;
+    }
     try {
       entries = readdirSync(absolute, { withFileTypes: true });
     } catch (error) {
@@ -65,6 +114,7 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
       continue;
     }
     dirs.push(rel);
+    const listing = { dirs: [] as string[], files: [] as string[], trusted: info !== undefined };
     for (const entry of entries) {
       const name = entry.name;
       const path = rel === '' ? name : `${rel}/${name}`;
@@ -72,6 +122,8 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
       let isFile = entry.isFile();
       let childReal = `${real}/${name}`;
       if (entry.isSymbolicLink()) {
+        // What a link points to can change without its directory changing.
+        listing.trusted = false;
         try {
           const target = statSync(join(absolute, name));
           isDir = target.isDirectory();
@@ -88,11 +140,21 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
       if (isDir) {
         if (skipsDirectory(name, path, config, excluded)) continue;
         pending.push({ rel: path, real: childReal });
+        listing.dirs.push(name);
       } else if (isFile && (name.endsWith('.go') || name === 'go.mod')) {
         if (name !== 'go.mod' && skipsFile(name, path, config, excluded)) continue;
+        listing.files.push(name);
         const walked = statFile(join(absolute, name), path, warnings);
         if (walked) (name === 'go.mod' ? goMods : goFiles).push(walked);
       }
+    }
+    if (record && info !== undefined && listing.trusted) {
+      listings.set(rel, {
+        mtimeMs: info.mtimeMs,
+        ino: info.ino,
+        dirs: listing.dirs,
+        files: listing.files,
+      });
     }
   }
   const byPath = (a: WalkedFile, b: WalkedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -101,6 +163,7 @@ export function walkTree(root: string, config: RpcmapConfig): WalkedTree {
     goMods: goMods.sort(byPath),
     dirs: dirs.sort(),
     warnings,
+    listings,
   };
 }
 
@@ -131,6 +194,7 @@ export function skipsFile(
 function statFile(absolute: string, path: string, warnings: ScanWarning[]): WalkedFile | undefined {
   try {
     const info = statSync(absolute);
+    if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
     return { path, absolute, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
   } catch (error) {
     warnings.push({ file: path, message: `cannot read this file (${errorCode(error)}); skipped` });

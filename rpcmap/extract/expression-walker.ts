@@ -1,0 +1,517 @@
+import { BUILTINS, ImportUse, externalCallMatters, keptMethodName } from './call-filter';
+import type { CallSite, Callee, Value } from './facts';
+import type { GoCursor } from './go-parser';
+import { KIND_BY_NAME, Kind } from './kinds';
+import { holdsNoCall, identifierEnd, LineTable, stringLiteralEnd } from './source-text';
+import { unquoteGoString } from './unquote';
+
+export const UNKNOWN: Value = { k: 'u' };
+
+/** A node type id to our own small kind, learnt once per language as ids are seen. */
+const kindOfId: number[] = [];
+const ERROR_ID_LIMIT = 4096;
+
+// Plain module constants: the hot loop reads them thousands of times per file.
+const {
+  other: OTHER, skip: SKIP, token: TOKEN, comment: COMMENT, packageIdentifier: PACKAGE_IDENTIFIER,
+  constDeclaration: CONST_DECLARATION, varDeclaration: VAR_DECLARATION, constSpec: CONST_SPEC,
+  varSpec: VAR_SPEC, varSpecList: VAR_SPEC_LIST, identifier: IDENTIFIER,
+  fieldIdentifier: FIELD_IDENTIFIER, typeIdentifier: TYPE_IDENTIFIER,
+  parameterList: PARAMETER_LIST, expressionList: EXPRESSION_LIST,
+  callExpression: CALL_EXPRESSION, argumentList: ARGUMENT_LIST,
+  selectorExpression: SELECTOR_EXPRESSION, stringLiteral: STRING_LITERAL,
+  rawStringLiteral: RAW_STRING_LITERAL, binaryExpression: BINARY_EXPRESSION,
+  unaryExpression: UNARY_EXPRESSION, parenthesizedExpression: PARENTHESIZED_EXPRESSION,
+  compositeLiteral: COMPOSITE_LITERAL, literalValue: LITERAL_VALUE, keyedElement: KEYED_ELEMENT,
+  literalElement: LITERAL_ELEMENT, qualifiedType: QUALIFIED_TYPE,
+  shortVarDeclaration: SHORT_VAR_DECLARATION, assignmentStatement: ASSIGNMENT_STATEMENT,
+  prunable: PRUNABLE,
+} = Kind; // prettier-ignore
+
+export interface FuncBuilder {
+  n: string;
+  readonly p: string[];
+  readonly l: [string, Value][];
+  readonly c: CallSite[];
+}
+
+type AssignTarget = { readonly local: string } | { readonly field: string } | undefined;
+
+/**
+ * Walks statements and expressions with a TreeCursor, recording calls, local bindings and
+ * field assignments into the current function. It never asks for node objects (each costs
+ * microseconds in the native binding) and asks the cursor as little as it can: on a tree
+ * without syntax errors it reads identifiers and strings from the source text, and skips
+ * expressions whose text has no `(` or `{` (they can hold no call) without walking them.
+ */
+export class ExpressionWalker {
+  protected readonly decls: [string, Value][] = [];
+  protected readonly fields: [string, Value][] = [];
+  protected current: FuncBuilder;
+  /** names declared in the current function: a call `x.M()` on one of them is a method call */
+  protected locals = new Set<string>();
+  /** how calls qualified by each import name are kept (`ImportUse`) */
+  protected readonly importUses = new Map<string, ImportUse>();
+  protected fmtName: string | undefined;
+  protected osName: string | undefined;
+  private readonly lines: LineTable;
+
+  constructor(
+    protected readonly c: GoCursor,
+    protected readonly src: string,
+    /** the tree has no syntax error: its tokens can be read from the text */
+    protected readonly clean: boolean,
+    protected readonly init: FuncBuilder,
+  ) {
+    this.current = init;
+    this.lines = new LineTable(src);
+  }
+
+  protected kind(): number {
+    const c = this.c;
+    const id = c.nodeTypeId;
+    if (id >= ERROR_ID_LIMIT) return OTHER;
+    let kind = kindOfId[id];
+    if (kind === undefined) {
+      kind = KIND_BY_NAME.get(c.nodeType) ?? (c.nodeIsNamed ? OTHER : TOKEN);
+      kindOfId[id] = kind;
+    }
+    return kind;
+  }
+
+  /** The text of the node under the cursor. */
+  protected text(): string {
+    const c = this.c;
+    return this.src.slice(c.startIndex, c.endIndex);
+  }
+
+  /** The text of the identifier under the cursor. */
+  protected identifier(): string {
+    const c = this.c;
+    const start = c.startIndex;
+    if (this.clean) {
+      const end = identifierEnd(this.src, start);
+      if (end > start) return this.src.slice(start, end);
+    }
+    return this.src.slice(start, c.endIndex);
+  }
+
+  /** The value of the string literal under the cursor. */
+  protected stringValue(): string {
+    const c = this.c;
+    const start = c.startIndex;
+    const end = this.clean ? stringLiteralEnd(this.src, start) : -1;
+    return unquoteGoString(this.src.slice(start, end > start ? end : c.endIndex));
+  }
+
+  /** `a.b` written plainly (no space, comment or non-ASCII), read from the text; else undefined. */
+  private plainSelector(): { x: string; n: string } | undefined {
+    if (!this.clean) return undefined;
+    const c = this.c;
+    const src = this.src;
+    const start = c.startIndex;
+    const dot = identifierEnd(src, start);
+    if (dot <= start || src.charCodeAt(dot) !== 46) return undefined;
+    const end = identifierEnd(src, dot + 1);
+    if (end <= dot + 1 || end !== c.endIndex) return undefined;
+    return { x: src.slice(start, dot), n: src.slice(dot + 1, end) };
+  }
+
+  /** `const`/`var` declarations, at package level or in a function body. */
+  protected declaration(packageLevel: boolean): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    do {
+      const kind = this.kind();
+      if (kind === CONST_SPEC || kind === VAR_SPEC) this.spec(packageLevel);
+      else if (kind === VAR_SPEC_LIST) this.declaration(packageLevel);
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+
+  private spec(packageLevel: boolean): void {
+    const c = this.c;
+    const names: string[] = [];
+    const values: Value[] = [];
+    if (c.gotoFirstChild()) {
+      do {
+        const kind = this.kind();
+        if (kind === IDENTIFIER) names.push(this.identifier());
+        else if (kind === EXPRESSION_LIST) this.expressions(values);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    if (!packageLevel) for (const name of names) this.locals.add(name);
+    const into = packageLevel ? this.decls : this.current.l;
+    const pairs = values.length === names.length ? names.length : Math.min(1, values.length);
+    for (let i = 0; i < pairs; i++) {
+      const value = values[i] ?? UNKNOWN;
+      const name = names[i];
+      if (value.k !== 'u' && name !== undefined && name !== '_') into.push([name, value]);
+    }
+  }
+
+  protected expressions(into: Value[]): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    do {
+      const kind = this.kind();
+      if (kind !== TOKEN && kind !== COMMENT) into.push(this.expr(kind));
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+
+  /** Any statement or expression whose value is not needed: find the calls and bindings. */
+  protected visit(kind: number): void {
+    switch (kind) {
+      case CALL_EXPRESSION:
+        this.call();
+        return;
+      case SHORT_VAR_DECLARATION:
+      case ASSIGNMENT_STATEMENT:
+        this.assignment();
+        return;
+      case CONST_DECLARATION:
+      case VAR_DECLARATION:
+        this.declaration(false);
+        return;
+      case COMPOSITE_LITERAL:
+        this.compositeLiteral();
+        return;
+      case SKIP:
+      case TOKEN:
+      case COMMENT:
+      case IDENTIFIER:
+      case FIELD_IDENTIFIER:
+      case TYPE_IDENTIFIER:
+      case PACKAGE_IDENTIFIER:
+      case STRING_LITERAL:
+      case RAW_STRING_LITERAL:
+      case PARAMETER_LIST:
+      case QUALIFIED_TYPE:
+        return;
+      case PRUNABLE:
+      case ARGUMENT_LIST:
+      case EXPRESSION_LIST:
+      case BINARY_EXPRESSION:
+      case UNARY_EXPRESSION:
+      case PARENTHESIZED_EXPRESSION:
+      case SELECTOR_EXPRESSION: {
+        // Expressions only: without a `(` or `{` there is no call or literal to find.
+        const c = this.c;
+        if (this.clean && holdsNoCall(this.src, c.startIndex, c.endIndex)) return;
+        this.visitChildren();
+        return;
+      }
+      default:
+        this.visitChildren();
+    }
+  }
+
+  private visitChildren(): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    do this.visit(this.kind());
+    while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+
+  private assignment(): void {
+    const c = this.c;
+    const targets: AssignTarget[] = [];
+    const values: Value[] = [];
+    let side = 0;
+    let plainAssign = true;
+    let declares = false;
+    if (c.gotoFirstChild()) {
+      do {
+        const kind = this.kind();
+        if (kind === EXPRESSION_LIST) {
+          if (side++ === 0) this.assignTargets(targets);
+          else this.expressions(values);
+        } else if (kind === TOKEN) {
+          // The operator: `:=`, `=`, or a compound one (`+=`, `<<=`, ...).
+          const op = this.src.charCodeAt(c.startIndex);
+          declares = op === 58;
+          plainAssign = declares || op === 61;
+        } else if (side > 0) this.visit(kind);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    if (declares) {
+      for (const target of targets) if (target && 'local' in target) this.locals.add(target.local);
+    }
+    if (!plainAssign) return;
+    const pairs = values.length === targets.length ? targets.length : Math.min(1, values.length);
+    for (let i = 0; i < pairs; i++) {
+      const target = targets[i];
+      const value = values[i] ?? UNKNOWN;
+      if (target === undefined || value.k === 'u') continue;
+      if ('local' in target) {
+        if (target.local !== '_') this.current.l.push([target.local, value]);
+      } else this.fields.push([target.field, value]);
+    }
+  }
+
+  private assignTargets(into: AssignTarget[]): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    do {
+      const kind = this.kind();
+      if (kind === TOKEN || kind === COMMENT) continue;
+      if (kind === IDENTIFIER) into.push({ local: this.identifier() });
+      else if (kind === SELECTOR_EXPRESSION) {
+        const value = this.expr(kind);
+        into.push(value.k === 'sel' ? { field: value.n } : undefined);
+      } else if (kind === UNARY_EXPRESSION && this.src[c.startIndex] === '*') {
+        // `*out = v` writes through a pointer parameter: helpers that fill in an address.
+        const text = this.text().slice(1).trim();
+        into.push(/^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? { local: `*${text}` } : undefined);
+      } else {
+        this.visit(kind);
+        into.push(undefined);
+      }
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+
+  /** The value of the expression under the cursor, recording the calls inside it. */
+  protected expr(kind: number): Value {
+    switch (kind) {
+      case STRING_LITERAL:
+      case RAW_STRING_LITERAL:
+        return { k: 's', v: this.stringValue() };
+      case IDENTIFIER:
+        return { k: 'id', n: this.identifier() };
+      case CALL_EXPRESSION:
+        return this.call();
+      case SELECTOR_EXPRESSION:
+        return this.selector();
+      case BINARY_EXPRESSION:
+        return this.binary();
+      case UNARY_EXPRESSION:
+        return this.unary();
+      case PARENTHESIZED_EXPRESSION:
+        return this.parenthesized();
+      case COMPOSITE_LITERAL:
+        return this.compositeLiteral();
+      default:
+        this.visit(kind);
+        return UNKNOWN;
+    }
+  }
+
+  private parenthesized(): Value {
+    const c = this.c;
+    let inner: Value = UNKNOWN;
+    if (!c.gotoFirstChild()) return inner;
+    do {
+      const kind = this.kind();
+      if (kind !== TOKEN && kind !== COMMENT) inner = this.expr(kind);
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return inner;
+  }
+
+  private selector(): Value {
+    const plain = this.plainSelector();
+    if (plain) return { k: 'sel', x: plain.x, n: plain.n };
+    const c = this.c;
+    let operandName = '';
+    let field = '';
+    let first = true;
+    if (!c.gotoFirstChild()) return UNKNOWN;
+    do {
+      const kind = this.kind();
+      if (first) {
+        first = false;
+        // `a.b.c` keeps only the field `c`: fields are followed by name, package-wide.
+        if (kind === IDENTIFIER) operandName = this.identifier();
+        else this.visit(kind);
+      } else if (kind === FIELD_IDENTIFIER) field = this.identifier();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return { k: 'sel', x: operandName, n: field };
+  }
+
+  private binary(): Value {
+    const c = this.c;
+    const parts: Value[] = [];
+    let plus = false;
+    if (!c.gotoFirstChild()) return UNKNOWN;
+    do {
+      const kind = this.kind();
+      // The operator: of the binary operators only `+` starts with a plus.
+      if (kind === TOKEN) plus = this.src.charCodeAt(c.startIndex) === 43;
+      else if (kind !== COMMENT) {
+        const value = this.expr(kind);
+        if (value.k === 'cat') parts.push(...value.p);
+        else parts.push(value);
+      }
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return plus ? { k: 'cat', p: parts } : UNKNOWN;
+  }
+
+  private unary(): Value {
+    const c = this.c;
+    const address = this.src.charCodeAt(c.startIndex) === 38;
+    let operand: Value = UNKNOWN;
+    if (!c.gotoFirstChild()) return UNKNOWN;
+    do {
+      const kind = this.kind();
+      if (kind !== TOKEN && kind !== COMMENT) operand = this.expr(kind);
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return address ? { k: 'addr', x: operand } : UNKNOWN;
+  }
+
+  private compositeLiteral(): Value {
+    const c = this.c;
+    let value: Value = UNKNOWN;
+    if (!c.gotoFirstChild()) return value;
+    do {
+      const kind = this.kind();
+      if (kind === QUALIFIED_TYPE) value = this.qualifiedType();
+      else if (kind === LITERAL_VALUE) this.literalBody();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return value;
+  }
+
+  private qualifiedType(): Value {
+    const c = this.c;
+    let x = '';
+    let t = '';
+    if (!c.gotoFirstChild()) return UNKNOWN;
+    do {
+      const kind = this.kind();
+      if (kind === PACKAGE_IDENTIFIER) x = this.identifier();
+      else if (kind === TYPE_IDENTIFIER) t = this.identifier();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return { k: 'lit', x, t };
+  }
+
+  /** `{f: v, ...}`: keyed fields feed the package-wide field bindings. */
+  private literalBody(): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    do {
+      const kind = this.kind();
+      if (kind === KEYED_ELEMENT) this.keyedElement();
+      else if (kind === LITERAL_ELEMENT) this.elementValue();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+
+  private keyedElement(): void {
+    const c = this.c;
+    let key = '';
+    let index = 0;
+    if (!c.gotoFirstChild()) return;
+    do {
+      if (this.kind() !== LITERAL_ELEMENT) continue;
+      if (index++ === 0) {
+        if (c.gotoFirstChild()) {
+          const kind = this.kind();
+          if (kind === IDENTIFIER) key = this.identifier();
+          else this.visit(kind);
+          c.gotoParent();
+        }
+      } else {
+        const value = this.elementValue();
+        if (key !== '' && value.k !== 'u') this.fields.push([key, value]);
+      }
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+
+  private elementValue(): Value {
+    const c = this.c;
+    let value: Value = UNKNOWN;
+    if (!c.gotoFirstChild()) return value;
+    do {
+      const kind = this.kind();
+      if (kind === LITERAL_VALUE) this.literalBody();
+      else if (kind !== TOKEN && kind !== COMMENT) value = this.expr(kind);
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return value;
+  }
+
+  private call(): Value {
+    const c = this.c;
+    const start = c.startIndex;
+    let callee: Callee | undefined;
+    let keep = false;
+    const args: Value[] = [];
+    let first = true;
+    if (!c.gotoFirstChild()) return UNKNOWN;
+    do {
+      const kind = this.kind();
+      if (first) {
+        first = false;
+        if (kind === IDENTIFIER) callee = { k: 'f', n: this.identifier() };
+        else if (kind === SELECTOR_EXPRESSION) callee = this.calleeSelector();
+        else this.visit(kind);
+        keep = callee !== undefined && this.kept(callee);
+      } else if (kind === ARGUMENT_LIST) {
+        // Arguments of calls that are not kept are only searched for calls of their own.
+        if (keep) this.expressions(args);
+        else this.visit(kind);
+      }
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    if (callee === undefined || !keep) return UNKNOWN;
+    if (callee.k === 'sel' && !this.locals.has(callee.x)) {
+      if (callee.x === this.fmtName && callee.n === 'Sprintf') return { k: 'fmt', p: args };
+      if (callee.x === this.osName && (callee.n === 'Getenv' || callee.n === 'LookupEnv')) {
+        return { k: 'env', n: args[0] ?? UNKNOWN };
+      }
+    }
+    const calls = this.current.c;
+    const [line, col] = this.lines.position(start);
+    calls.push({ c: callee, a: args, line, col });
+    return { k: 'call', i: calls.length - 1 };
+  }
+
+  /** Whether a call can matter: everything but builtins, most of the standard library,
+   * third-party calls no pattern names, and methods on local variables other than the client
+   * methods rpcmap knows. */
+  private kept(callee: Callee): boolean {
+    if (callee.k === 'f') return !BUILTINS.has(callee.n);
+    if (callee.k === 'sel' && !this.locals.has(callee.x)) {
+      if (callee.x === this.fmtName) return callee.n === 'Sprintf';
+      const use = this.importUses.get(callee.x);
+      if (use === ImportUse.none) return false;
+      return use !== ImportUse.external || externalCallMatters(callee.n);
+    }
+    if (keptMethodName(callee.n)) return true;
+    // A request literal's method: `ledgerproto.ReadRequest{...}.Send(ctx)` under another name.
+    const receiver = callee.k === 'm' ? callee.r : UNKNOWN;
+    return (receiver.k === 'addr' ? receiver.x : receiver).k === 'lit';
+  }
+
+  private calleeSelector(): Callee {
+    const plain = this.plainSelector();
+    if (plain) return { k: 'sel', x: plain.x, n: plain.n };
+    const c = this.c;
+    let receiver: Value | undefined;
+    let x = '';
+    let n = '';
+    let first = true;
+    if (c.gotoFirstChild()) {
+      do {
+        const kind = this.kind();
+        if (first) {
+          first = false;
+          if (kind === IDENTIFIER) x = this.identifier();
+          else receiver = this.expr(kind);
+        } else if (kind === FIELD_IDENTIFIER) n = this.identifier();
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    return receiver === undefined ? { k: 'sel', x, n } : { k: 'm', r: receiver, n };
+  }
+}
