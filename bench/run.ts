@@ -1,3 +1,4 @@
+import { benchApprovals } from './approvals.bench';
 import { benchCompile } from './compile.bench';
 import { printFigures } from './measure';
 import { benchRegistry } from './registry.bench';
@@ -11,9 +12,13 @@ async function main(): Promise<void> {
   printFigures('Compile (2,000 services, 10,000 edges)', compile.figures);
   const registry = await benchRegistry(compile.ruleSet);
   printFigures('Registry on DynamoDB Local (the same fleet)', registry);
+  const approvals = await benchApprovals(compile.ruleSet);
+  printFigures('Approvals through the local runtime (the same fleet)', approvals);
   const rpcmap = await benchRpcmap();
   printFigures(rpcmap.title, rpcmap.figures);
-  const missed = [...compile.figures, ...registry, ...rpcmap.figures].filter((f) => f.ok === false);
+  const missed = [...compile.figures, ...registry, ...approvals, ...rpcmap.figures].filter(
+    (f) => f.ok === false,
+  );
   if (missed.length > 0) {
     console.error(`\n${missed.length} target(s) missed: ${missed.map((f) => f.name).join(', ')}`);
     process.exitCode = 1;

@@ -10,6 +10,15 @@ import { RuleSetValidationError } from '../lambdas/core/rules/problems';
 import { RpcmapConfigError } from '../rpcmap/config';
 import { RpcmapGitError } from '../rpcmap/scan/git-base';
 import { RpcmapRootError } from '../rpcmap/scan/scan';
+import { registerApprovalApprove } from './commands/approval-approve';
+import { registerApprovalChanges } from './commands/approval-changes';
+import { registerApprovalLogin } from './commands/approval-login';
+import { registerApprovalLogout } from './commands/approval-logout';
+import { registerApprovalReject } from './commands/approval-reject';
+import { registerApprovalRequest } from './commands/approval-request';
+import { registerApprovalShow } from './commands/approval-show';
+import { registerApprovalWhoami } from './commands/approval-whoami';
+import { registerApprovalWithdraw } from './commands/approval-withdraw';
 import { registerCompile } from './commands/compile';
 import { registerFleetGenerate } from './commands/fleet-generate';
 import { registerLocalActivity } from './commands/local-activity';
@@ -21,12 +30,15 @@ import { registerRegistryImport } from './commands/registry-import';
 import { registerRulesExport } from './commands/rules-export';
 import { registerRpcmapCheck } from './commands/rpcmap-check';
 import { registerRpcmapDiff } from './commands/rpcmap-diff';
+import { registerRpcmapPropose } from './commands/rpcmap-propose';
 import { registerRpcmapScan } from './commands/rpcmap-scan';
 import { registerValidate } from './commands/validate';
 import { JavaMissingError } from '../local/dynamodb-local';
 import { PortInUseError } from '../local/runtime/ports';
 import { NoRuntimeError } from '../local/runtime/state-file';
 import { OutputDirectoryError } from './fleet/write-dir';
+import { ApiRefusedError, ApiUnreachableError } from './api-client';
+import { NotLoggedInError } from './credentials';
 import { ExitCode, type CliIo } from './io';
 import { UsageError } from './rule-source';
 
@@ -60,12 +72,23 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerRpcmapScan(rpcmap, io, done);
   registerRpcmapDiff(rpcmap, io, done);
   registerRpcmapCheck(rpcmap, io, done);
+  registerRpcmapPropose(rpcmap, io, done);
   const local = program.command('local').description('Ward on this machine: the local runtime');
   registerLocalUp(local, io, done);
   registerLocalStatus(local, io, done);
   registerLocalActivity(local, io, done);
   registerLocalToken(local, io, done);
   registerLocalTestPattern(local, io, done);
+  // Access requests and approvals, through the approval API.
+  registerApprovalRequest(program, io, done);
+  registerApprovalChanges(program, io, done);
+  registerApprovalShow(program, io, done);
+  registerApprovalApprove(program, io, done);
+  registerApprovalReject(program, io, done);
+  registerApprovalWithdraw(program, io, done);
+  registerApprovalLogin(program, io, done);
+  registerApprovalLogout(program, io, done);
+  registerApprovalWhoami(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -129,6 +152,17 @@ function reportError(error: unknown, io: CliIo): ExitCode {
     error instanceof PortInUseError ||
     error instanceof JavaMissingError
   ) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.refused;
+  }
+  if (error instanceof ApiRefusedError) {
+    // The API's own reason first (what the issue promises), then its per-rule problems and what to do.
+    io.stderr(`error: ${error.message}\n`);
+    for (const problem of error.problems) io.stderr(`  ${problem}\n`);
+    if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
+    return ExitCode.refused;
+  }
+  if (error instanceof ApiUnreachableError || error instanceof NotLoggedInError) {
     io.stderr(`error: ${error.message}\n`);
     return ExitCode.refused;
   }

@@ -51,7 +51,11 @@ export function registerRpcmapCheck(
         format: string;
       },
     ) => {
-      const rules = await loadRuleSet({ dir: options.fleet, fromTable: options.fromTable });
+      const rules = await loadRuleSet({
+        dir: options.fleet,
+        fromTable: options.fromTable,
+        env: io.env,
+      });
       const { result, input } = await runScan(root, options, io, options.since !== undefined);
       let violations: readonly Edge[] = diffAgainstRules(result, rules).notAllowed;
       if (options.since !== undefined && input !== undefined) {

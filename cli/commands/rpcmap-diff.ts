@@ -31,7 +31,11 @@ export function registerRpcmapDiff(
       root: string,
       options: ScanCommandOptions & { fleet?: string; fromTable?: string; format: string },
     ) => {
-      const rules = await loadRuleSet({ dir: options.fleet, fromTable: options.fromTable });
+      const rules = await loadRuleSet({
+        dir: options.fleet,
+        fromTable: options.fromTable,
+        env: io.env,
+      });
       const { result } = await runScan(root, options, io);
       const diff = diffAgainstRules(result, rules);
       if (options.format === 'json') {

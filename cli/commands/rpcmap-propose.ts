@@ -51,7 +51,11 @@ export function registerRpcmapPropose(
     .addOption(formatOption());
   for (const option of scanOptions()) command.addOption(option);
   command.action(async (root: string, options: ProposeOptions) => {
-    const rules = await loadRuleSet({ dir: options.fleet, fromTable: options.fromTable });
+    const rules = await loadRuleSet({
+      dir: options.fleet,
+      fromTable: options.fromTable,
+      env: io.env,
+    });
     // Credentials are checked before the scan, so a missing login fails in a second, not a minute.
     const client = options.dryRun ? undefined : apiClientFor(io);
     const { result } = await runScan(root, options, io);

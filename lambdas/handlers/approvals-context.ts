@@ -68,6 +68,9 @@ export const deps: ApprovalDependencies = {
         new DynamoRuleRegistry({
           client: documents(),
           tableName: required(APPROVAL_ENV.registryTable),
+          // Every proposal needs the whole rule set for its impact; a warm container that has
+          // verified the head's version already skips the scan (one GetItem instead).
+          reuseVerifiedReads: true,
         }),
     );
   },

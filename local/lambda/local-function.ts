@@ -46,6 +46,8 @@ export class LocalFunction {
   private readonly waiting: (() => void)[] = [];
   private stopped = false;
   invocations = 0;
+  /** What Lambda would bill so far: each invocation's duration, rounded up to the millisecond. */
+  billedMs = 0;
 
   constructor(readonly config: LocalFunctionConfig) {}
 
@@ -53,9 +55,11 @@ export class LocalFunction {
     if (this.stopped) throw new Error(`function ${this.config.name} is stopped`);
     this.invocations += 1;
     const container = await this.acquire();
+    const started = performance.now();
     try {
       return await this.run(container, event);
     } finally {
+      this.billedMs += Math.ceil(performance.now() - started);
       container.busy = false;
       this.waiting.shift()?.();
     }

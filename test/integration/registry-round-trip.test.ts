@@ -4,6 +4,7 @@ import {
   RuleSetConflictError,
   ruleRegistryFromEnvironment,
 } from '../../lambdas/adapters/registry';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { REGISTRY_TABLE_ENV } from '../../lambdas/contracts/registry-table';
 import { emptyDelta, type RuleSetChange } from '../../lambdas/core/rules/change';
 import { RuleSetValidationError } from '../../lambdas/core/rules/problems';
@@ -234,5 +235,62 @@ describe('ruleRegistryFromEnvironment', () => {
     await registry.write(await registry.readCurrent(), payments);
 
     expect(await (await newRegistry(tableName)).readCurrent()).toEqual({ ...payments, version: 1 });
+  });
+});
+
+describe('DynamoRuleRegistry: reusing verified reads', () => {
+  /** The shared client, counting the scans sent through it. */
+  function countingClient(): { client: typeof tables.client; scans: () => number } {
+    let scans = 0;
+    const client = new Proxy(tables.client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+        return (command: object, ...rest: unknown[]) => {
+          if (command instanceof ScanCommand) scans += 1;
+          return (target.send as (...args: unknown[]) => unknown).call(target, command, ...rest);
+        };
+      },
+    });
+    return { client, scans: () => scans };
+  }
+
+  it('given a rule set this instance has read, when the head has not moved, then it is read again without a scan', async () => {
+    const tableName = await tables.create();
+    await (await newRegistry(tableName)).write(createRuleSet({ version: 0 }), payments);
+    const counted = countingClient();
+    const reader = new DynamoRuleRegistry({
+      client: counted.client,
+      tableName,
+      reuseVerifiedReads: true,
+    });
+
+    const first = await reader.readCurrent();
+    const scansForFirst = counted.scans();
+    const second = await reader.readCurrent();
+
+    expect(scansForFirst).toBeGreaterThan(0);
+    expect(counted.scans()).toBe(scansForFirst);
+    expect(second).toBe(first);
+  });
+
+  it('given another writer commits, when the reusing instance reads, then it reads the new version whole', async () => {
+    const tableName = await tables.create();
+    const writer = await newRegistry(tableName);
+    const v1 = await writer.write(createRuleSet({ version: 0 }), payments);
+    const reader = new DynamoRuleRegistry({
+      client: tables.client,
+      tableName,
+      reuseVerifiedReads: true,
+    });
+    expect(await reader.readCurrent()).toEqual(v1);
+
+    const v2 = await writer.applyChange(
+      change({
+        remove: { egress: [{ service: 'service.billing', host: 'api.stripe.com', port: 443 }] },
+      }),
+    );
+
+    expect(await reader.readCurrent()).toEqual(v2);
+    expect(v2.version).toBe(2);
   });
 });

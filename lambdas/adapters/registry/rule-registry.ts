@@ -47,6 +47,13 @@ export interface DynamoRuleRegistryDependencies {
   readonly scanSegments?: number;
   /** Collect garbage after every committed write. Default: true. */
   readonly collectGarbageOnWrite?: boolean;
+  /**
+   * Serve a read from the last verified rule set while the head still names its version and
+   * hash: one GetItem instead of a scan. A committed version never changes, so this is exact,
+   * but items edited behind the registry's back are then noticed only by the next whole read
+   * (another instance's, or this one's once the version moves). Default: false.
+   */
+  readonly reuseVerifiedReads?: boolean;
 }
 
 /** The state of the head item, for operators and the CLI. */
@@ -69,8 +76,9 @@ export class DynamoRuleRegistry {
   private readonly heads: HeadStore;
   private readonly context: WriterContext & ReaderContext & LookupContext & CollectorContext;
   private readonly collectOnWrite: boolean;
-  /** Item keys of the last version this instance read or wrote; a version's keys never change. */
-  private known: { version: number; sha: string; keys: ItemKeyIndex } | undefined;
+  private readonly reuseVerifiedReads: boolean;
+  /** The last version this instance read or wrote, with its item keys; a version's keys never change. */
+  private known: { ruleSet: RuleSet; sha: string; keys: ItemKeyIndex } | undefined;
 
   constructor(dependencies: DynamoRuleRegistryDependencies) {
     const positive = (name: string, value: number | undefined, fallback: number): number => {
@@ -98,6 +106,7 @@ export class DynamoRuleRegistry {
     const writeConcurrency = positive('writeConcurrency', dependencies.writeConcurrency, 16);
     this.heads = new HeadStore(dependencies.client, dependencies.tableName);
     this.collectOnWrite = dependencies.collectGarbageOnWrite ?? true;
+    this.reuseVerifiedReads = dependencies.reuseVerifiedReads ?? false;
     this.context = {
       client: dependencies.client,
       tableName: dependencies.tableName,
@@ -146,7 +155,9 @@ export class DynamoRuleRegistry {
   async write(base: RuleSet, next: RuleSet): Promise<RuleSet> {
     const known = this.known;
     const baseKeys =
-      known !== undefined && known.version === base.version && known.sha === ruleSetSha256(base)
+      known !== undefined &&
+      known.ruleSet.version === base.version &&
+      known.sha === ruleSetSha256(base)
         ? known.keys
         : undefined;
     const written = await writeRuleSet(this.context, base, next, baseKeys);
@@ -193,6 +204,12 @@ export class DynamoRuleRegistry {
   }
 
   private async snapshot(): Promise<Snapshot> {
+    const known = this.known;
+    if (known !== undefined && this.reuseVerifiedReads) {
+      const head = await this.heads.getOrEmpty();
+      if (head.version === known.ruleSet.version && head.rulesSha256 === known.sha)
+        return { ruleSet: known.ruleSet, head, keys: known.keys };
+    }
     const snapshot = await readSnapshot(this.context);
     this.remember(snapshot.ruleSet, snapshot.keys);
     return snapshot;
@@ -211,8 +228,8 @@ export class DynamoRuleRegistry {
   }
 
   private remember(ruleSet: RuleSet, keys: ItemKeyIndex): void {
-    if (this.known === undefined || this.known.version <= ruleSet.version) {
-      this.known = { version: ruleSet.version, sha: ruleSetSha256(ruleSet), keys };
+    if (this.known === undefined || this.known.ruleSet.version <= ruleSet.version) {
+      this.known = { ruleSet, sha: ruleSetSha256(ruleSet), keys };
     }
   }
 

@@ -1,0 +1,23 @@
+/**
+ * AWS list prices (us-east-1, on demand, no free tier) the cost figures use, as published on
+ * each service's pricing page in 2026. London (eu-west-2) is 5-15% dearer; the ratio between
+ * the parts of a change's cost is what the figure is for.
+ */
+export const PRICES_USD = {
+  /** Step Functions standard workflows, per state transition ($0.025 per 1,000). */
+  stepFunctionsTransition: 0.025 / 1_000,
+  /** Lambda, per request ($0.20 per million). */
+  lambdaRequest: 0.2 / 1_000_000,
+  /** Lambda on Arm (Ward's functions are arm64), per GB-second. */
+  lambdaArmGbSecond: 0.0000133334,
+  /** DynamoDB on demand, per write request unit ($0.625 per million). */
+  dynamoDbWriteUnit: 0.625 / 1_000_000,
+  /** DynamoDB on demand, per read request unit ($0.125 per million). */
+  dynamoDbReadUnit: 0.125 / 1_000_000,
+  /** API Gateway HTTP API, per request up to 300 million a month ($1.00 per million). */
+  httpApiRequest: 1 / 1_000_000,
+  /** EventBridge custom events, per 64 KB event ($1.00 per million). */
+  eventBridgeEvent: 1 / 1_000_000,
+  /** S3 standard PUT, COPY, POST, LIST ($0.005 per 1,000). */
+  s3Put: 0.005 / 1_000,
+} as const;
