@@ -101,7 +101,15 @@ function describe(
   lines.push(
     'Try, in another terminal:',
     '  npm run ward -- local status',
-    '  npm run ward -- local token alice --team finance --mfa',
+    ...(runtime.apis.length > 0
+      ? [
+          '  npm run ward -- login --as pat@bank.example --team customer',
+          '  npm run ward -- request --from service.emoji --to service.ledger --reason "balances in the feed"',
+          '  npm run ward -- login --as fin1@bank.example --team finance --mfa',
+          '  npm run ward -- changes --to-approve',
+          '  npm run ward -- approve ID     (a second finance person too: ledger is critical)',
+        ]
+      : ['  npm run ward -- local token alice --team finance --mfa']),
     ...(ward.registryTable
       ? [
           `  ${endpoint} npm run ward -- rules export --from-table ${ward.registryTable}`,

@@ -67,11 +67,9 @@ export function supportReport(
         unsupported.push(
           `${where}: SNS filter policies are not supported; this subscription receives nothing`,
         );
-      if (
-        resource.type === 'AWS::ApiGatewayV2::Stage' &&
-        (p.AccessLogSettings || p.DefaultRouteSettings)
-      )
-        notEnforced.add('HTTP API throttling and access logs: AWS-side only');
+      // Access logs are written locally (they feed subscription filters); throttling is not.
+      if (resource.type === 'AWS::ApiGatewayV2::Stage' && p.DefaultRouteSettings)
+        notEnforced.add('HTTP API throttling: AWS-side only');
       if (resource.type === 'AWS::ApiGatewayV2::Api' && p.CorsConfiguration !== undefined)
         notEnforced.add('HTTP API CORS: not applied locally');
       if (resource.type === 'AWS::ApiGatewayV2::Integration' && p.IntegrationType !== 'AWS_PROXY')
