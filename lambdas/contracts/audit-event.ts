@@ -19,6 +19,21 @@ export const AuditTargetSchema = z.strictObject({
 
 export const AuditOutcomeSchema = z.enum(['success', 'failure', 'denied']);
 
+/**
+ * Where an event stands in its producer's own numbering, so that an event dropped or
+ * suppressed between producer and archive shows as a gap (the archive verifier checks it).
+ * `producer` names one numbering: a source plus one running instance of it (e.g.
+ * `ward.approvals/<execution environment id>`), because concurrent instances of a function
+ * cannot share a gap-free counter without a round trip per event. `number` starts at 1 and
+ * rises by one per event that instance emits. Optional so that events of producers that do
+ * not number yet stay valid; it is an envelope field, not a `details` key, so the verifier
+ * reads a schema-checked value rather than free-form data.
+ */
+export const AuditSequenceSchema = z.strictObject({
+  producer: z.string().min(1).max(256),
+  number: z.number().int().positive(),
+});
+
 export const AuditEventSchema = z.strictObject({
   id: z.string().min(1),
   time: z.iso.datetime({ offset: false }),
@@ -29,11 +44,13 @@ export const AuditEventSchema = z.strictObject({
   outcome: AuditOutcomeSchema,
   details: z.record(z.string(), z.unknown()),
   correlationId: z.string().min(1),
+  sequence: AuditSequenceSchema.optional(),
 });
 
 export type AuditActor = z.infer<typeof AuditActorSchema>;
 export type AuditTarget = z.infer<typeof AuditTargetSchema>;
 export type AuditOutcome = z.infer<typeof AuditOutcomeSchema>;
+export type AuditSequence = z.infer<typeof AuditSequenceSchema>;
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 /** The EventBridge detail-type every Ward audit event is published with. */
