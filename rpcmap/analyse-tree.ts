@@ -1,5 +1,10 @@
 import type { RpcmapConfig } from './config';
-import { readManifests, type ManifestFacts, type ManifestText } from './manifests';
+import {
+  readManifests,
+  type ManifestFacts,
+  type ManifestText,
+  type ParsedManifest,
+} from './manifests';
 import type { ScanResult, ServiceRoot } from './model';
 import { analysePackages } from './resolve/analyse';
 import { FindingSet } from './resolve/findings';
@@ -32,7 +37,7 @@ export interface Fleet {
  */
 export function readFleet(
   services: ServiceMap,
-  manifests: readonly ManifestText[] | ManifestFacts,
+  manifests: readonly (ManifestText | ParsedManifest)[] | ManifestFacts,
 ): Fleet {
   const index = new ServiceIndex(
     services.roots.map((root) => ({
@@ -42,7 +47,8 @@ export function readFleet(
   );
   let facts: ManifestFacts;
   if (Array.isArray(manifests)) {
-    facts = readManifests(manifests as readonly ManifestText[], index, services.serviceOfDir);
+    const files = manifests as readonly (ManifestText | ParsedManifest)[];
+    facts = readManifests(files, index, services.serviceOfDir);
   } else {
     facts = manifests as ManifestFacts;
     for (const [name, service] of facts.aliases) index.add(name, service);

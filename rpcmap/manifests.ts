@@ -11,6 +11,23 @@ export interface ManifestText {
   readonly text: string;
 }
 
+/** A manifest file's documents as plain values, or why it is not YAML. */
+export type ParsedManifest =
+  | { readonly path: string; readonly docs: readonly unknown[] }
+  | { readonly path: string; readonly error: string };
+
+/** Parses a manifest file's YAML documents (the costly part, which a worker thread can do). */
+export function parseManifest(file: ManifestText): ParsedManifest {
+  try {
+    return {
+      path: file.path,
+      docs: parseAllDocuments(file.text).map((doc) => doc.toJS() as unknown),
+    };
+  } catch (error) {
+    return { path: file.path, error: (error as Error).message };
+  }
+}
+
 /** Environment values manifests set, per fleet service, and the names they give services. */
 export interface ManifestFacts {
   readonly env: ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -32,7 +49,7 @@ const WORKLOADS = new Set([
  * matched to a fleet service by its labels or name, else by where the file is.
  */
 export function readManifests(
-  files: readonly ManifestText[],
+  files: readonly (ManifestText | ParsedManifest)[],
   index: ServiceIndex,
   serviceOfPath: (path: string) => string | undefined,
 ): ManifestFacts {
@@ -53,17 +70,12 @@ export function readManifests(
     env.set(service, vars);
   };
   for (const file of files) {
-    let docs: unknown[];
-    try {
-      docs = parseAllDocuments(file.text).map((doc) => doc.toJS() as unknown);
-    } catch (error) {
-      warnings.push({
-        file: file.path,
-        message: `not valid YAML, skipped: ${(error as Error).message}`,
-      });
+    const parsed = 'text' in file ? parseManifest(file) : file;
+    if ('error' in parsed) {
+      warnings.push({ file: file.path, message: `not valid YAML, skipped: ${parsed.error}` });
       continue;
     }
-    for (const doc of docs) {
+    for (const doc of parsed.docs) {
       if (!isObject(doc)) continue;
       if (typeof doc.kind === 'string')
         readKubernetes(doc, file.path, recording, serviceOfPath, setEnv);

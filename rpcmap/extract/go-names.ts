@@ -1,7 +1,20 @@
 /** Names Go gives to things, read from their text. */
 
+const importNames = new Map<string, string>();
+
 /** The name a package is used by when imported without an alias (a guess refined later). */
 export function defaultImportName(path: string): string {
+  let name = importNames.get(path);
+  if (name === undefined) {
+    name = importName(path);
+    // Import paths repeat across a tree's files; a bounded memo of their names.
+    if (importNames.size > 100_000) importNames.clear();
+    importNames.set(path, name);
+  }
+  return name;
+}
+
+function importName(path: string): string {
   const parts = path.split('/');
   let last = parts[parts.length - 1] ?? path;
   // Major-version suffixes are not part of the name: github.com/x/y/v2 is package y.

@@ -74,8 +74,9 @@ class EffectIndex {
 
   private compute(func: FuncUnit): Effect[] {
     const effects: Effect[] = [];
-    const consumed = new Set<number>();
     const sites = func.facts.c;
+    if (sites.length === 0) return effects;
+    const consumed = new Set<number>();
     const kinds = sites.map((_, index) => classifyCall(func, index));
     for (const kind of kinds) {
       if (kind?.kind === 'target' && kind.consumes !== undefined) consumed.add(kind.consumes);

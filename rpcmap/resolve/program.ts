@@ -163,6 +163,8 @@ export class Program {
 
   private index(meta: PackageMeta): PackageUnit {
     const files: FileUnit[] = [];
+    // Files of a package often import the same packages under the same names: one map each.
+    const importMaps = new Map<string, Map<string, ImportTarget>>();
     const functions: FuncUnit[] = [];
     const pkg: PackageUnit = {
       program: this,
@@ -178,7 +180,13 @@ export class Program {
     };
     for (const path of meta.files) {
       const facts = this.loadFacts(path);
-      const unit: FileUnit = { path, facts, pkg, imports: this.resolveImports(facts) };
+      const key = facts.imports.map((fact) => `${fact.alias ?? ''} ${fact.path}`).join('\n');
+      let imports = importMaps.get(key);
+      if (imports === undefined) {
+        imports = this.resolveImports(facts);
+        importMaps.set(key, imports);
+      }
+      const unit: FileUnit = { path, facts, pkg, imports };
       files.push(unit);
       for (const [name, value] of facts.decls) {
         if (!pkg.decls.has(name)) pkg.decls.set(name, { value, file: unit });
@@ -261,14 +269,44 @@ function indexOutArgs(func: FuncUnit, pkg: PackageUnit): void {
   });
 }
 
+/** A function; its locals and parameters are indexed when first asked for (most never are). */
+class Func implements FuncUnit {
+  private localsMap: Map<string, Value> | undefined;
+  private paramsMap: Map<string, number> | undefined;
+
+  constructor(
+    readonly facts: FuncFacts,
+    readonly file: FileUnit,
+  ) {}
+
+  get key(): string {
+    return `${this.file.pkg.dir}#${this.facts.n}`;
+  }
+
+  get locals(): ReadonlyMap<string, Value> {
+    if (this.localsMap === undefined) {
+      this.localsMap = new Map();
+      for (const [name, value] of this.facts.l) {
+        if (!this.localsMap.has(name)) this.localsMap.set(name, value);
+      }
+    }
+    return this.localsMap;
+  }
+
+  get params(): ReadonlyMap<string, number> {
+    if (this.paramsMap === undefined) {
+      const params = new Map<string, number>();
+      this.facts.p.forEach((name, index) => {
+        if (name !== '_' && !params.has(name)) params.set(name, index);
+      });
+      this.paramsMap = params;
+    }
+    return this.paramsMap;
+  }
+}
+
 function funcUnit(facts: FuncFacts, file: FileUnit): FuncUnit {
-  const locals = new Map<string, Value>();
-  for (const [name, value] of facts.l) if (!locals.has(name)) locals.set(name, value);
-  const params = new Map<string, number>();
-  facts.p.forEach((name, index) => {
-    if (name !== '_' && !params.has(name)) params.set(name, index);
-  });
-  return { key: `${file.pkg.dir}#${facts.n}`, facts, file, locals, params };
+  return new Func(facts, file);
 }
 
 /** What a file contributes to its package's description, from its facts. */

@@ -2,8 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { createGoParser } from '../extract/go-parser';
+import { parseManifest } from '../manifests';
 import { analyseFile, parseOnly, type FileOutcome } from './file-analysis';
-import type { WorkerBatch, WorkerReply } from './worker-pool';
+import type { ManifestJob, WorkerBatch, WorkerReply } from './worker-pool';
 
 /**
  * A worker thread: reads, parses and extracts the files it is sent, one batch at a time.
@@ -21,16 +22,21 @@ const collect = runInNewContext('gc') as (options: { type: 'minor' }) => void;
 
 const parser = createGoParser();
 const port = parentPort;
-const queue: WorkerBatch[] = [];
+const queue: (WorkerBatch | ManifestJob)[] = [];
 let scheduled = false;
 
 function processNext(): void {
   scheduled = false;
   const batch = queue.shift();
   if (batch === undefined || port === null) return;
+  if ('manifests' in batch) {
+    port.postMessage({ manifests: batch.manifests.map(parseManifest) });
+    schedule();
+    return;
+  }
   const results: FileOutcome[] = [];
   let lines = 0;
-  const options = { modulePaths: batch.modulePaths };
+  const options = { modulePaths: batch.modulePaths, forCache: batch.forCache };
   for (const file of batch.files) {
     if (batch.mode === 'parse') lines += parseOnly(parser, file);
     else results.push(analyseFile(parser, file, options));
@@ -48,7 +54,7 @@ function schedule(): void {
   }
 }
 
-port?.on('message', (batch: WorkerBatch) => {
+port?.on('message', (batch: WorkerBatch | ManifestJob) => {
   queue.push(batch);
   schedule();
 });

@@ -5,11 +5,11 @@ import { goModulePath, readFleet, type TreeInput } from '../analyse-tree';
 import { defaultConfig, parseConfig, RpcmapConfigError, type RpcmapConfig } from '../config';
 import type { FileFacts } from '../extract/facts';
 import { createGoParser, type GoParser } from '../extract/go-parser';
-import type { ManifestText } from '../manifests';
+import type { ManifestText, ParsedManifest } from '../manifests';
 import type { ScanResult, ScanWarning } from '../model';
 import { analysePackages, ANALYSIS_VERSION } from '../resolve/analyse';
 import { FindingSet, FindingTable } from '../resolve/findings';
-import { dirOf, fileMeta, Program, type GoModule } from '../resolve/program';
+import { dirOf, Program, type GoModule } from '../resolve/program';
 import { mapServices } from '../services';
 import { affectedPackages } from './affected';
 import { analyseFile, contentHash, type FileJob, type FileOutcome } from './file-analysis';
@@ -124,7 +124,23 @@ async function scanTree(
     cache.walkKey === walkKey
       ? { listings: cache.dirs, trustedBefore: cache.trustedBefore }
       : undefined;
-  const walked = walkTree(root, config, memory, writer !== undefined);
+  const manifests = readManifestFiles(root, config.manifests, warnings);
+  const jobs = Math.max(1, options.jobs ?? availableParallelism());
+  const workersFrom = options.workersFrom ?? 400;
+  // Without a cache every file found will be parsed: once the walk has found enough to need
+  // workers, start them (they take a fraction of a second to load) and have the first parse
+  // the manifests' YAML meanwhile.
+  let pool: WorkerPool | undefined;
+  let parsedManifests: Promise<readonly ParsedManifest[]> | undefined;
+  const onGoFile =
+    jobs > 1 && cache.files.size === 0
+      ? (count: number) => {
+          if (count < Math.max(1, workersFrom) || pool !== undefined) return;
+          pool = new WorkerPool(jobs);
+          if (manifests.length > 0) parsedManifests = pool.parseManifests(manifests);
+        }
+      : undefined;
+  const walked = walkTree(root, config, { memory, record: writer !== undefined, onGoFile });
   warnings.push(...walked.warnings);
   const modules = readModules(walked.goMods, warnings);
   const modulePaths = [...new Set(modules.map((module) => module.path))].sort();
@@ -160,7 +176,8 @@ async function scanTree(
     toRead.push(known ? { ...job, known: known.hash } : job);
   }
 
-  const fresh = new Map<string, FileFacts>();
+  /** facts (JSON) of the files parsed by this scan */
+  const fresh = new Map<string, string>();
   const changedDirs = new Set<string>();
   let parsed = 0;
   let done = entries.size;
@@ -182,33 +199,36 @@ async function scanTree(
     }
     parsed++;
     changedDirs.add(dirOf(path));
-    const facts = JSON.parse(outcome.facts.text) as FileFacts;
-    fresh.set(path, facts);
+    const { facts } = outcome;
+    fresh.set(path, facts.text);
     entries.set(path, {
       size: stamp.size,
       mtimeMs: stamp.mtimeMs,
       ino: stamp.ino,
       hash: outcome.hash,
-      fingerprint: outcome.facts.fingerprint,
+      fingerprint: facts.fingerprint,
       lines: facts.lines,
-      meta: fileMeta(path, facts),
+      meta: { path, ...facts.meta },
       ...(facts.syntaxError ? { syntaxError: facts.syntaxError } : {}),
-      facts: writer ? writer.append(outcome.facts.text, outcome.facts.bytes) : NO_FACTS_REF,
+      facts: writer ? writer.append(facts.text, facts.bytes) : NO_FACTS_REF,
     });
   };
-  const jobs = Math.max(1, options.jobs ?? availableParallelism());
-  const inProcess = toRead.length < (options.workersFrom ?? 400) || jobs === 1;
-  if (inProcess) {
-    let parser: GoParser | undefined;
-    for (const job of toRead)
-      accept(analyseFile((parser ??= createGoParser()), job, { modulePaths }));
-  } else {
-    const pool = new WorkerPool(Math.min(jobs, Math.ceil(toRead.length / 48)));
-    try {
-      await pool.run(toRead, { mode: 'facts', modulePaths }, accept);
-    } finally {
-      await pool.close();
+  const inProcess = toRead.length < workersFrom || jobs === 1;
+  let manifestsParsed: readonly ParsedManifest[] | undefined;
+  try {
+    if (inProcess) {
+      let parser: GoParser | undefined;
+      const analyse = { modulePaths, forCache: writer !== undefined };
+      for (const job of toRead) accept(analyseFile((parser ??= createGoParser()), job, analyse));
+    } else {
+      pool ??= new WorkerPool(Math.min(jobs, Math.ceil(toRead.length / 48)));
+      const run = { mode: 'facts' as const, modulePaths, forCache: writer !== undefined };
+      await pool.run(toRead, run, accept);
     }
+    // The manifests' YAML, if a worker parses it, must be in before the workers stop.
+    manifestsParsed = await parsedManifests;
+  } finally {
+    await pool?.close();
   }
   if (reuse) {
     for (const path of cache.files.keys()) if (!entries.has(path)) changedDirs.add(dirOf(path));
@@ -234,15 +254,14 @@ async function scanTree(
     }
   }
   const loadFacts = (path: string): FileFacts => {
-    const facts = fresh.get(path);
-    if (facts !== undefined) return facts;
+    const text = fresh.get(path);
+    if (text !== undefined) return JSON.parse(text) as FileFacts;
     const entry = entries.get(path);
     if (entry === undefined) throw new RpcmapCacheError(`no facts for ${path}`);
     return cache.readFacts(path, entry.facts);
   };
 
   const services = mapServices(config, walked.dirs);
-  const manifests = readManifestFiles(root, config.manifests, warnings);
   const analysisKey = contentHash(
     JSON.stringify([
       ANALYSIS_VERSION,
@@ -255,7 +274,10 @@ async function scanTree(
   );
   const previous = reuse ? cache.readAnalysis(warnings) : undefined;
   const sameFleet = previous?.key === analysisKey;
-  const fleet = readFleet(services, previous && sameFleet ? previous.manifests : manifests);
+  const fleet = readFleet(
+    services,
+    previous && sameFleet ? previous.manifests : (manifestsParsed ?? manifests),
+  );
   const included = config.include.mocks ? files : files.filter(([, file]) => !file.meta.mock);
   const program = new Program(
     included.map(([, file]) => file.meta),

@@ -52,9 +52,14 @@ const ALWAYS_SKIPPED = new Set(['node_modules', 'testdata']);
 export function walkTree(
   root: string,
   config: RpcmapConfig,
-  memory?: WalkMemory,
-  record = false,
+  options: {
+    readonly memory?: WalkMemory | undefined;
+    readonly record?: boolean;
+    /** told how many Go files the walk has found, after each (to start work early) */
+    readonly onGoFile?: ((count: number) => void) | undefined;
+  } = {},
 ): WalkedTree {
+  const { memory, record = false, onGoFile } = options;
   const excluded = globMatcher(config.exclude);
   const goFiles: WalkedFile[] = [];
   const goMods: WalkedFile[] = [];
@@ -100,7 +105,13 @@ export function walkTree(
       for (const name of known.files) {
         const path = rel === '' ? name : `${rel}/${name}`;
         const walked = statFile(`${absolute}/${name}`, path, warnings);
-        if (walked) (name === 'go.mod' ? goMods : goFiles).push(walked);
+        if (walked === undefined) continue;
+        if (name === 'go.mod') goMods.push(walked);
+        else {
+          // Not `onGoFile?.(goFiles.push(walked))`: without a callback that would not push.
+          const count = goFiles.push(walked);
+          onGoFile?.(count);
+        }
       }
       continue;
     }
@@ -145,7 +156,13 @@ export function walkTree(
         if (name !== 'go.mod' && skipsFile(name, path, config, excluded)) continue;
         listing.files.push(name);
         const walked = statFile(join(absolute, name), path, warnings);
-        if (walked) (name === 'go.mod' ? goMods : goFiles).push(walked);
+        if (walked === undefined) continue;
+        if (name === 'go.mod') goMods.push(walked);
+        else {
+          // Not `onGoFile?.(goFiles.push(walked))`: without a callback that would not push.
+          const count = goFiles.push(walked);
+          onGoFile?.(count);
+        }
       }
     }
     if (record && info !== undefined && listing.trusted) {

@@ -1,5 +1,6 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { ManifestText, ParsedManifest } from '../manifests';
 import type { FileJob, FileOutcome } from './file-analysis';
 
 /** `facts` analyses files; `parse` only reads and parses them (the bench's baseline). */
@@ -9,8 +10,14 @@ export interface WorkerBatch {
   readonly id: number;
   readonly mode: WorkerMode;
   readonly modulePaths: readonly string[];
+  readonly forCache: boolean;
   readonly files: readonly FileJob[];
 }
+/** Manifests to parse (YAML is slow to parse: off the main thread, it overlaps the walk). */
+export interface ManifestJob {
+  readonly manifests: readonly ManifestText[];
+}
+
 export interface WorkerReply {
   readonly id: number;
   readonly results: readonly FileOutcome[];
@@ -57,10 +64,36 @@ export class WorkerPool {
     return this.workers.length;
   }
 
+  /** Parses manifests on the first worker, ahead of the files `run` will give it. */
+  parseManifests(manifests: readonly ManifestText[]): Promise<readonly ParsedManifest[]> {
+    const worker = this.workers[0];
+    if (worker === undefined) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: WorkerReply | { manifests: readonly ParsedManifest[] }) => {
+        if (!('manifests' in reply)) return;
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        resolve(reply.manifests);
+      };
+      const onError = (error: Error) => {
+        worker.off('message', onMessage);
+        reject(new RpcmapWorkerError('an rpcmap worker thread failed', { cause: error }));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      const job: ManifestJob = { manifests };
+      worker.postMessage(job);
+    });
+  }
+
   /** Analyses `files`, calling `onResult` for each as batches come back. */
   async run(
     files: readonly FileJob[],
-    options: { readonly mode: WorkerMode; readonly modulePaths: readonly string[] },
+    options: {
+      readonly mode: WorkerMode;
+      readonly modulePaths: readonly string[];
+      readonly forCache: boolean;
+    },
     onResult: (outcome: FileOutcome) => void,
     onLines?: (lines: number) => void,
   ): Promise<void> {
@@ -70,6 +103,7 @@ export class WorkerPool {
         id: batches.length,
         mode: options.mode,
         modulePaths: options.modulePaths,
+        forCache: options.forCache,
         files: files.slice(i, i + BATCH_FILES),
       });
     }
@@ -98,6 +132,7 @@ export class WorkerPool {
               }
             };
             const onMessage = (reply: WorkerReply) => {
+              if (!('results' in reply)) return;
               inFlight--;
               try {
                 for (const outcome of reply.results) onResult(outcome);
@@ -139,7 +174,7 @@ export async function parseInWorkers(files: readonly FileJob[], jobs: number): P
   try {
     await pool.run(
       files,
-      { mode: 'parse', modulePaths: [] },
+      { mode: 'parse', modulePaths: [], forCache: false },
       () => undefined,
       (n) => (lines += n),
     );
