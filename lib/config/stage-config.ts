@@ -6,7 +6,7 @@ import { STAGES, type StageName } from '../../lambdas/contracts/stages';
  * AWS region codes (`eu-west-2`, `us-gov-west-1`, `ap-southeast-3`). A typo here would
  * otherwise surface only at deploy time, as a stack in a region nobody watches.
  */
-const REGION_PATTERN =
+export const REGION_PATTERN =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$/;
 
 /** The settings of one stage; the stage's name is its key in {@link WardConfigSchema}. */

@@ -1,3 +1,8 @@
+import {
+  parsePipelineSettings,
+  type PipelineSettings,
+  type PipelineSettingsInput,
+} from './pipeline-config';
 import { parseStageConfigs, type StageConfig, type WardConfigInput } from './stage-config';
 
 /**
@@ -34,4 +39,25 @@ export const STAGE_SETTINGS = {
 /** The validated per-stage configuration, in promotion order; throws `StageConfigError`. */
 export function loadStageConfigs(): readonly StageConfig[] {
   return parseStageConfigs(STAGE_SETTINGS);
+}
+
+/**
+ * Ward's own delivery pipeline (`cdk synth -c ward:pipeline=true`). The accounts and the
+ * connection are the example bank's: set yours before deploying it.
+ */
+export const PIPELINE_SETTINGS = {
+  account: '111111111111',
+  region: 'eu-west-2',
+  source: {
+    repository: 'bank-example/ward',
+    branch: 'main',
+    connectionArn:
+      'arn:aws:codestar-connections:eu-west-2:111111111111:connection/00000000-0000-4000-8000-000000000000',
+  },
+  stageAccounts: { s101: '222222222222', s102: '333333333333', prod: '444444444444' },
+} as const satisfies PipelineSettingsInput;
+
+/** The validated pipeline settings; throws `StageConfigError`. */
+export function loadPipelineSettings(): PipelineSettings {
+  return parsePipelineSettings(PIPELINE_SETTINGS);
 }
