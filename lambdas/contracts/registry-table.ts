@@ -25,3 +25,6 @@ export const RULE_REGISTRY_PARTITION_PREFIXES = ['SVC#', 'TEAM#', 'RULESET', 'TX
 /** Partition-key prefixes of change requests and of idempotency records, beside the registry's. */
 export const CHANGE_PARTITION_PREFIX = 'CHANGE#';
 export const IDEMPOTENCY_PARTITION_PREFIX = 'IDEMPOTENCY#';
+
+/** Partition-key prefix of a stage's promotion lane and recorded stage results. */
+export const STAGE_PARTITION_PREFIX = 'STAGE#';

@@ -1,0 +1,26 @@
+import type { StageResult } from './admission';
+import type { StageLane } from './stage-lane';
+import type { StageName } from './stages';
+
+/**
+ * Where a stage's lane (its queue and lock) and its recorded results are kept. `updateLane`
+ * is the only way to change a lane: it reads it, applies a pure transition, and writes the
+ * result only if nobody changed the lane meanwhile, retrying from a fresh read otherwise, so
+ * the pure lock of `stage-lane.ts` is a real one.
+ */
+export interface StageRecordsPort {
+  lane(stage: StageName): Promise<StageLane>;
+  updateLane<T>(
+    stage: StageName,
+    transition: (lane: StageLane) => { readonly lane: StageLane; readonly value: T },
+  ): Promise<T>;
+  /** Appends a stage result; results are never changed or removed. */
+  recordResult(result: StageResult): Promise<void>;
+  /** Every result recorded for `version`, stage by stage in promotion order, oldest first in each. */
+  resultsFor(version: number): Promise<StageResult[]>;
+}
+
+/** Another writer kept winning the race for a lane; the caller should try again later. */
+export class LaneContendedError extends Error {
+  override readonly name = 'LaneContendedError';
+}
