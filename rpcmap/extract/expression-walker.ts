@@ -190,12 +190,18 @@ export class ExpressionWalker {
       case PARAMETER_LIST:
       case QUALIFIED_TYPE:
         return;
-      case PRUNABLE:
       case ARGUMENT_LIST:
+      case PARENTHESIZED_EXPRESSION: {
+        // `(...)`: the same, for what is between the parentheses (most argument lists).
+        const c = this.c;
+        if (this.clean && holdsNoCall(this.src, c.startIndex + 1, c.endIndex - 1)) return;
+        this.visitChildren();
+        return;
+      }
+      case PRUNABLE:
       case EXPRESSION_LIST:
       case BINARY_EXPRESSION:
       case UNARY_EXPRESSION:
-      case PARENTHESIZED_EXPRESSION:
       case SELECTOR_EXPRESSION: {
         // Expressions only: without a `(` or `{` there is no call or literal to find.
         const c = this.c;

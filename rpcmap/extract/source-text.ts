@@ -44,10 +44,11 @@ export function stringLiteralEnd(src: string, start: number): number {
  * neither `(` nor `{`. Such an expression is skipped without walking its nodes.
  */
 export function holdsNoCall(src: string, start: number, end: number): boolean {
-  const paren = src.indexOf('(', start);
-  if (paren >= 0 && paren < end) return false;
-  const brace = src.indexOf('{', start);
-  return brace < 0 || brace >= end;
+  for (let i = start; i < end; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 40 || c === 123) return false;
+  }
+  return true;
 }
 
 /** 1-based lines and columns of string indexes, from a table of line starts built once. */

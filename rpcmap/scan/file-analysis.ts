@@ -15,9 +15,9 @@ export interface FileJob {
 }
 
 /**
- * Facts as they cross from a worker and go into the cache: JSON text, not an object graph (the
- * main thread parses a package's facts only when it analyses the package), with the little the
- * scan needs at once.
+ * Facts as they cross from a worker and go into the cache: JSON text, not an object graph (a
+ * message of text is cheaper to copy between threads than one of many small objects), with the
+ * little the scan needs of them at once.
  */
 export interface EncodedFacts {
   readonly text: string;

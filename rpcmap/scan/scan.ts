@@ -176,8 +176,9 @@ async function scanTree(
     toRead.push(known ? { ...job, known: known.hash } : job);
   }
 
-  /** facts (JSON) of the files parsed by this scan */
-  const fresh = new Map<string, string>();
+  // Facts of the files parsed by this scan, decoded as they arrive: the main thread would
+  // otherwise decode them all after the workers are done, with one core idle.
+  const fresh = new Map<string, FileFacts>();
   const changedDirs = new Set<string>();
   let parsed = 0;
   let done = entries.size;
@@ -200,7 +201,7 @@ async function scanTree(
     parsed++;
     changedDirs.add(dirOf(path));
     const { facts } = outcome;
-    fresh.set(path, facts.text);
+    fresh.set(path, JSON.parse(facts.text) as FileFacts);
     entries.set(path, {
       size: stamp.size,
       mtimeMs: stamp.mtimeMs,
@@ -254,8 +255,8 @@ async function scanTree(
     }
   }
   const loadFacts = (path: string): FileFacts => {
-    const text = fresh.get(path);
-    if (text !== undefined) return JSON.parse(text) as FileFacts;
+    const facts = fresh.get(path);
+    if (facts !== undefined) return facts;
     const entry = entries.get(path);
     if (entry === undefined) throw new RpcmapCacheError(`no facts for ${path}`);
     return cache.readFacts(path, entry.facts);
