@@ -1,4 +1,11 @@
-import { HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { TargetBundle } from '../../core/promotion/targets';
 import type { CompiledBundle } from '../../core/compile/bundle';
 import type { BundleStorePort } from '../../core/approvals/ports';
 
@@ -40,6 +47,47 @@ export class S3BundleStore implements BundleStorePort {
     return { key };
   }
 
+  /**
+   * The bundle compiled for rule-set `version`: its files and identity, as promotion targets
+   * take it. The identity is the one the version pointer names; targets recompute it from the
+   * files and refuse a mismatch, so a tampered object cannot be promoted.
+   */
+  async load(version: number): Promise<TargetBundle> {
+    const pointer = (await this.getJson(`bundles/versions/${version}.json`)) as {
+      bundleSha256?: unknown;
+      key?: unknown;
+    };
+    if (typeof pointer.key !== 'string' || typeof pointer.bundleSha256 !== 'string')
+      throw new BundleNotFoundError(`bundles/versions/${version}.json does not name a bundle`);
+    const stored = (await this.getJson(pointer.key)) as { files?: Record<string, unknown> };
+    const files = new Map<string, string>();
+    for (const [path, content] of Object.entries(stored.files ?? {})) {
+      if (typeof content !== 'string')
+        throw new BundleNotFoundError(`${pointer.key}: file ${path} is not text`);
+      files.set(path, content);
+    }
+    return { ref: { version, bundleSha256: pointer.bundleSha256 }, files };
+  }
+
+  private async getJson(key: string): Promise<unknown> {
+    let text: string;
+    try {
+      const got = await this.deps.client.send(
+        new GetObjectCommand({ Bucket: this.deps.bucket, Key: key }),
+      );
+      text = (await got.Body?.transformToString()) ?? '';
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey')
+        throw new BundleNotFoundError(`no ${key} in ${this.deps.bucket}`, { cause: error });
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new BundleNotFoundError(`${key} is not JSON`, { cause: error });
+    }
+  }
+
   private async exists(key: string): Promise<boolean> {
     try {
       await this.deps.client.send(new HeadObjectCommand({ Bucket: this.deps.bucket, Key: key }));
@@ -50,4 +98,9 @@ export class S3BundleStore implements BundleStorePort {
       throw error;
     }
   }
+}
+
+/** The bundle asked for is not stored, or not readable as one: nothing can be promoted from it. */
+export class BundleNotFoundError extends Error {
+  override readonly name = 'BundleNotFoundError';
 }

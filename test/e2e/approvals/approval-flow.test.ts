@@ -1,4 +1,9 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  BundleNotFoundError,
+  S3BundleStore,
+} from '../../../lambdas/adapters/bundles/s3-bundle-store';
+import { bundleIdentity } from '../../../lambdas/core/promotion/targets';
 import { eventually } from '../../support/local-runtime';
 import { useWardRuntime } from '../../support/ward-runtime';
 
@@ -121,5 +126,21 @@ describe('a change to a critical service, from proposal to bundle', () => {
     expect(bundle.files['kubernetes/payments/service.payments.ingress.yaml']).toContain(
       'service.emoji',
     );
+
+    // What promotion reads: the version's bundle, whose files hash to the identity it names.
+    const loaded = await new S3BundleStore({
+      client: new S3Client(ward.clientConfig),
+      bucket: bucket ?? '',
+    }).load(rules.version);
+    expect(loaded.ref).toEqual({
+      version: rules.version,
+      bundleSha256: bundle.manifest.bundleSha256,
+    });
+    expect(bundleIdentity(loaded.files)).toBe(loaded.ref.bundleSha256);
+    await expect(
+      new S3BundleStore({ client: new S3Client(ward.clientConfig), bucket: bucket ?? '' }).load(
+        rules.version + 100,
+      ),
+    ).rejects.toBeInstanceOf(BundleNotFoundError);
   });
 });
