@@ -28,3 +28,10 @@ export const IDEMPOTENCY_PARTITION_PREFIX = 'IDEMPOTENCY#';
 
 /** Partition-key prefix of a stage's promotion lane and recorded stage results. */
 export const STAGE_PARTITION_PREFIX = 'STAGE#';
+
+/**
+ * Partition-key prefix of the audit pipeline's items: windowed detection state, open alerts
+ * and the alert history `ward alerts` reads. Its own prefix, so the detector's role can write
+ * here and nowhere else (IAM `dynamodb:LeadingKeys`). Every item of it expires by TTL.
+ */
+export const AUDIT_PARTITION_PREFIX = 'AUDIT#';
