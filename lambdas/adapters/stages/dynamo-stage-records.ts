@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { STAGE_PARTITION_PREFIX, RegistryTableKeys as KEY } from '../../contracts/registry-table';
 import type { StageResult } from '../../core/promotion/admission';
+import type { HeldPromotion } from '../../core/promotion/gate';
 import { LaneContendedError, type StageRecordsPort } from '../../core/promotion/records-port';
 import { emptyLane, type StageLane } from '../../core/promotion/stage-lane';
 import { STAGES, type StageName } from '../../core/promotion/stages';
@@ -87,6 +88,35 @@ export class DynamoStageRecords implements StageRecordsPort {
         ExpressionAttributeNames: { '#pk': KEY.partitionKey },
       }),
     );
+  }
+
+  async holdAtGate(held: HeldPromotion, taskToken: string): Promise<void> {
+    await this.deps.client.send(
+      new PutCommand({
+        TableName: this.deps.tableName,
+        Item: {
+          [KEY.partitionKey]: pk(held.stage),
+          [KEY.sortKey]: `GATE#${held.promotionId}`,
+          held,
+          taskToken,
+        },
+      }),
+    );
+  }
+
+  async heldAtGate(
+    stage: StageName,
+    promotionId: string,
+  ): Promise<{ held: HeldPromotion; taskToken: string } | undefined> {
+    const got = await this.deps.client.send(
+      new GetCommand({
+        TableName: this.deps.tableName,
+        Key: { [KEY.partitionKey]: pk(stage), [KEY.sortKey]: `GATE#${promotionId}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (got.Item === undefined) return undefined;
+    return { held: got.Item.held as HeldPromotion, taskToken: got.Item.taskToken as string };
   }
 
   async resultsFor(version: number): Promise<StageResult[]> {

@@ -1,4 +1,5 @@
 import type { StageResult } from './admission';
+import type { HeldPromotion } from './gate';
 import type { StageLane } from './stage-lane';
 import type { StageName } from './stages';
 
@@ -16,6 +17,13 @@ export interface StageRecordsPort {
   ): Promise<T>;
   /** Appends a stage result; results are never changed or removed. */
   recordResult(result: StageResult): Promise<void>;
+  /** Records a promotion held at a gate with the workflow's task token that releases it. */
+  holdAtGate(held: HeldPromotion, taskToken: string): Promise<void>;
+  /** The promotion held at a gate and its token, if `promotionId` is held. */
+  heldAtGate(
+    stage: StageName,
+    promotionId: string,
+  ): Promise<{ readonly held: HeldPromotion; readonly taskToken: string } | undefined>;
   /** Every result recorded for `version`, stage by stage in promotion order, oldest first in each. */
   resultsFor(version: number): Promise<StageResult[]>;
 }

@@ -1,7 +1,4 @@
 import type { AuditEvent } from '../../../lambdas/contracts/audit-event';
-import type { StageResult } from '../../../lambdas/core/promotion/admission';
-import type { StageRecordsPort } from '../../../lambdas/core/promotion/records-port';
-import { emptyLane, type StageLane } from '../../../lambdas/core/promotion/stage-lane';
 import type { StageName } from '../../../lambdas/core/promotion/stages';
 import {
   bundleIdentity,
@@ -19,30 +16,7 @@ import {
   verifyStage,
   type PromotionDependencies,
 } from '../../../lambdas/core/promotion/use-cases/stage-steps';
-
-/** Lanes and results in memory, with the same contract as the DynamoDB adapter. */
-class MemoryRecords implements StageRecordsPort {
-  readonly lanes = new Map<StageName, StageLane>();
-  readonly results: StageResult[] = [];
-  lane(stage: StageName): Promise<StageLane> {
-    return Promise.resolve(this.lanes.get(stage) ?? emptyLane(stage));
-  }
-  async updateLane<T>(
-    stage: StageName,
-    transition: (lane: StageLane) => { lane: StageLane; value: T },
-  ): Promise<T> {
-    const next = transition(await this.lane(stage));
-    this.lanes.set(stage, next.lane);
-    return next.value;
-  }
-  recordResult(result: StageResult): Promise<void> {
-    this.results.push(result);
-    return Promise.resolve();
-  }
-  resultsFor(version: number): Promise<StageResult[]> {
-    return Promise.resolve(this.results.filter((r) => r.version === version));
-  }
-}
+import { MemoryRecords } from './memory-records';
 
 /** A target that keeps what it was given per stage, and can be made to drift. */
 class MemoryTarget implements PromotionTarget {

@@ -150,6 +150,8 @@ export async function compileStep(
         bundleSha256: bundle.manifest.bundleSha256,
         bundleKey: key,
         approvers: stored.request.approvals.map((a) => a.principal),
+        // The production gate refuses the people whose changes are in the bundle.
+        proposer: stored.request.proposer,
       },
       WORKFLOW_AUDIT_SOURCE,
     ),
