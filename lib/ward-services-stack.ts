@@ -4,7 +4,8 @@ import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { ApprovalApi } from './constructs/approval-api';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
-import { bundleBucketName } from './constructs/bundle-bucket';
+import { bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
+import { PromotionWorkflow } from './constructs/promotion-workflow';
 import { STAGE_TAG, type WardStack } from './ward-stack';
 
 /** Properties of a {@link WardServicesStack}. */
@@ -26,6 +27,7 @@ export function wardServicesStackName(stage: StageName): string {
 export class WardServicesStack extends Stack {
   public readonly api: ApprovalApi;
   public readonly workflow: ApprovalWorkflow;
+  public readonly promotion: PromotionWorkflow;
 
   constructor(scope: Construct, id: string, props: WardServicesStackProps) {
     const { config, data, ...stackProps } = props;
@@ -49,6 +51,12 @@ export class WardServicesStack extends Stack {
       issuer: config.identity.issuer,
       audience: config.identity.audience,
       approvalConfigJson,
+    });
+    this.promotion = new PromotionWorkflow(this, 'PromotionWorkflow', {
+      table,
+      auditBus: data.auditBus,
+      bundleBucketName: bundleBucketName(config.stage),
+      manifestsBucketName: manifestsBucketName(config.stage),
     });
     new CfnOutput(this, 'ApprovalApiUrl', {
       description: 'Base URL of the approval API',

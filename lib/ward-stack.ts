@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { BundleBucket, bundleBucketName } from './constructs/bundle-bucket';
+import { BundleBucket, bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { RegistryTable } from './constructs/registry-table';
 
 /** Properties of a {@link WardStack}. */
@@ -39,6 +39,8 @@ export class WardStack extends Stack {
   public readonly auditBus: IEventBus;
   /** Compiled bundles, content-addressed. */
   public readonly bundles: BundleBucket;
+  /** The manifests promotion writes for GitOps controllers, with a pointer per fleet stage. */
+  public readonly manifests: BundleBucket;
 
   constructor(scope: Construct, id: string, props: WardStackProps) {
     const { config, ...stackProps } = props;
@@ -58,6 +60,10 @@ export class WardStack extends Stack {
     this.auditBus = auditBus;
     this.bundles = new BundleBucket(this, 'Bundles', {
       bucketName: bundleBucketName(config.stage),
+    });
+    // The same guarantees as the bundles: versioned, private, TLS only, access-logged, retained.
+    this.manifests = new BundleBucket(this, 'Manifests', {
+      bucketName: manifestsBucketName(config.stage),
     });
 
     new CfnOutput(this, 'RegistryTableName', {

@@ -64,3 +64,8 @@ export class BundleBucket extends Construct {
 export function bundleBucketName(stage: string): string {
   return `ward-${stage}-bundles-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
+
+/** A stage's manifests bucket name: what GitOps controllers pull, per fleet stage pointer. */
+export function manifestsBucketName(stage: string): string {
+  return `ward-${stage}-manifests-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}

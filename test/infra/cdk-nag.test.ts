@@ -49,9 +49,12 @@ function acknowledgements(scope: IConstruct): { path: string; rules: string[] }[
  */
 const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule: RegExp }[] = [
   // Added by CDK itself for a bucket that receives server access logs (cfn-lint's ACL warning).
-  { path: /^Ward-\w+\/Bundles\/AccessLogs$/, rule: /^CloudFormation-Validate::W3045$/ },
+  {
+    path: /^Ward-\w+\/(Bundles|Manifests)\/AccessLogs$/,
+    rule: /^CloudFormation-Validate::W3045$/,
+  },
   // The access-log bucket cannot log into itself.
-  { path: /^Ward-\w+\/Bundles\/AccessLogs$/, rule: /^AwsSolutions-S1$/ },
+  { path: /^Ward-\w+\/(Bundles|Manifests)\/AccessLogs$/, rule: /^AwsSolutions-S1$/ },
   // X-Ray (and, for the state machine, log delivery) accept no resource ARN.
   { path: /^Ward-\w+-services\/.+Role$/, rule: /^AwsSolutions-IAM5\[Resource::\*\]$/ },
   // Bundles are stored under content hashes, limited to the bundles/ prefix.
@@ -61,8 +64,24 @@ const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule:
   },
   // Step Functions invokes qualified function ARNs.
   {
-    path: /^Ward-\w+-services\/ApprovalWorkflow\/StateMachine\/Role$/,
-    rule: /^AwsSolutions-IAM5\[Resource::<ApprovalWorkflow\w+Function\w+\.Arn>:\*\]$/,
+    path: /^Ward-\w+-services\/(ApprovalWorkflow|PromotionWorkflow)\/StateMachine\/Role$/,
+    rule: /^AwsSolutions-IAM5\[Resource::<(ApprovalWorkflow|PromotionWorkflow)\w+Function\w+\.Arn>:\*\]$/,
+  },
+  // Promotion reads bundles by version pointer and content hash, only under bundles/.
+  {
+    path: /^Ward-\w+-services\/PromotionWorkflow\/\w+FunctionRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-bundles-<AWS::AccountId>-<AWS::Region>\/bundles\/\*\]$/,
+  },
+  // Promotion writes manifests content-addressed, only under manifests/.
+  {
+    path: /^Ward-\w+-services\/PromotionWorkflow\/(Apply|Verify)FunctionRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-manifests-<AWS::AccountId>-<AWS::Region>\/manifests\/\*\]$/,
+  },
+  // The detector rule's dead-letter queue is the end of the line: a queue behind it would only
+  // move the same undeliverable audit events again.
+  {
+    path: /^Ward-\w+-services\/AuditDetections\/DeadLetterQueue$/,
+    rule: /^AwsSolutions-SQS3$/,
   },
 ];
 

@@ -76,7 +76,7 @@ describe('the functions', () => {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
       Metadata: Record<string, string>;
     }[];
-    expect(functions).toHaveLength(13);
+    expect(functions).toHaveLength(20);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -165,7 +165,9 @@ describe('least privilege', () => {
 
 describe('the approval workflow', () => {
   const definition = (): { States: Record<string, Record<string, unknown>> } => {
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as {
+    const [machine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))
+      .filter(([id]) => id.startsWith('ApprovalWorkflow'))
+      .map(([, resource]) => resource) as {
       Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
     }[];
     const parts = machine?.Properties.DefinitionString['Fn::Join'][1] ?? [];

@@ -15,7 +15,12 @@ const PINNED_LOGICAL_IDS = {
   'AWS::KMS::Key': ['RegistryKey1053ED4C'],
   'AWS::DynamoDB::Table': ['RegistryTableDB777839'],
   'AWS::Events::EventBus': ['AuditBusE928BA39'],
-  'AWS::S3::Bucket': ['BundlesAccessLogsEF373217', 'BundlesBucketB9647150'],
+  'AWS::S3::Bucket': [
+    'BundlesAccessLogsEF373217',
+    'BundlesBucketB9647150',
+    'ManifestsAccessLogsBBD238EE',
+    'ManifestsBucket99AD6324',
+  ],
 } as const;
 
 /** Resource types that hold data or keys; each must outlive its stack. */

@@ -1,0 +1,117 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { PromotionWorkflowError } from '../../lambdas/contracts/promotion-contracts';
+import { shippedConfig, wardStacks } from './support/ward-app';
+
+const template = Template.fromStack(wardStacks(shippedConfig('s101')).services);
+
+type States = Record<string, Record<string, unknown> & { Next?: string; Type: string }>;
+const definition = (): { StartAt: string; States: States } => {
+  const [machine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))
+    .filter(([id]) => id.startsWith('PromotionWorkflow'))
+    .map(([, resource]) => resource) as {
+    Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
+  }[];
+  const parts = machine?.Properties.DefinitionString['Fn::Join'][1] ?? [];
+  return JSON.parse(
+    parts.map((p) => (typeof p === 'string' ? p : '"x"').replace(/^"x"$/, 'x')).join(''),
+  ) as { StartAt: string; States: States };
+};
+
+/** The states a bundle passes when every stage verifies it and the gate approves. */
+function happyPath(): string[] {
+  const { StartAt, States } = definition();
+  const path: string[] = [];
+  let name: string | undefined = StartAt;
+  while (name !== undefined && path.length < 100) {
+    path.push(name);
+    const state: States[string] | undefined = States[name];
+    if (state === undefined) throw new Error(`no state ${name}`);
+    if (state.Type === 'Choice') {
+      const choices = state.Choices as { Next: string; StringEquals?: string }[];
+      const wanted = choices.find((c) => ['started', 'verified'].includes(c.StringEquals ?? ''));
+      name = wanted?.Next ?? (state.Default as string);
+    } else name = state.Next;
+  }
+  return path;
+}
+
+describe('the promotion workflow', () => {
+  it('given a bundle every stage verifies, then it goes s101, s102, the prod gate, prod, in that order', () => {
+    expect(happyPath()).toEqual([
+      's101: submit',
+      's101: admitted to the lane?',
+      's101: take the lock',
+      's101: lock taken?',
+      's101: apply',
+      's101: verify',
+      's101: verified?',
+      's102: submit',
+      's102: admitted to the lane?',
+      's102: take the lock',
+      's102: lock taken?',
+      's102: apply',
+      's102: verify',
+      's102: verified?',
+      'prod: submit',
+      'prod: admitted to the lane?',
+      'prod: wait at the gate',
+      'prod: take the lock',
+      'prod: lock taken?',
+      'prod: apply',
+      'prod: verify',
+      'prod: verified?',
+      'Promoted to production',
+    ]);
+  });
+
+  it('waits at the prod gate with a task token that expires, and ends a rejection in its own state', () => {
+    const gate = definition().States['prod: wait at the gate'];
+    expect(String(gate?.Resource)).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(gate?.TimeoutSeconds).toBe(86_400);
+    const catches = (gate?.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [
+      c.ErrorEquals,
+      c.Next,
+    ]);
+    expect(catches).toEqual([
+      [['States.Timeout'], 'prod: gate expired'],
+      [[PromotionWorkflowError.rejected], 'prod: rejected at the gate'],
+      [['States.ALL'], 'Failed'],
+    ]);
+  });
+
+  it('releases the stage lock through a recorded failure whenever applying or verifying fails', () => {
+    const { States } = definition();
+    for (const stage of ['s101', 's102', 'prod']) {
+      for (const step of ['apply', 'verify']) {
+        expect(States[`${stage}: ${step}`]?.Catch).toEqual([
+          {
+            ErrorEquals: ['States.ALL'],
+            ResultPath: '$.failure',
+            Next: `${stage}: record failure`,
+          },
+        ]);
+      }
+      expect(States[`${stage}: record failure`]?.Next).toBe(`${stage}: failed`);
+    }
+  });
+
+  it('is started by every successful change.applied on the audit bus, with the compiled version and the proposer', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['ward.workflow'],
+        detail: { action: ['change.applied'], outcome: ['success'] },
+      },
+    });
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as {
+      Properties: { Targets?: { InputTransformer?: { InputPathsMap: Record<string, string> } }[] };
+    }[];
+    const paths = rules.flatMap((r) =>
+      (r.Properties.Targets ?? []).flatMap((t) =>
+        Object.values(t.InputTransformer?.InputPathsMap ?? {}),
+      ),
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining(['$.detail.details.compiledVersion', '$.detail.details.proposer']),
+    );
+  });
+});
