@@ -10,6 +10,8 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
   AWSStepFunctions: 'states',
   AWSEvents: 'events',
   AmazonSQS: 'sqs',
+  AWSWAF_20190729: 'wafv2',
+  Route53Resolver: 'route53resolver',
 };
 
 /**

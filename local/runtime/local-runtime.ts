@@ -14,8 +14,12 @@ import { LocalIssuer } from '../apigateway/local-issuer';
 import { AwsServiceError } from '../aws-endpoint/aws-errors';
 import { handleJson } from '../aws-endpoint/json-protocol';
 import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
+import { handleRoute53Resolver } from '../aws-endpoint/route53resolver-json-protocol';
 import { handleS3 } from '../aws-endpoint/s3-rest-protocol';
 import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
+import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
+import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
+import { LocalWafV2 } from '../waf/local-wafv2';
 import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-buses';
@@ -88,6 +92,9 @@ export class LocalRuntime {
   readonly queues: LocalQueues;
   readonly topics: LocalTopics;
   readonly buckets: LocalBuckets;
+  /** Promotion targets with no local engine: stand-ins that keep WAF's and DNS Firewall's contracts. */
+  readonly waf = new LocalWafV2();
+  readonly dnsFirewall = new LocalDnsFirewall();
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
@@ -259,6 +266,8 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_SNS: this.awsEndpoint,
       AWS_ENDPOINT_URL_SQS: this.awsEndpoint,
       AWS_ENDPOINT_URL_S3: this.awsEndpoint,
+      AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
+      AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -457,6 +466,8 @@ export class LocalRuntime {
         sqs: (request) => handleJson(request, '1.0', sqs),
         sns: (request) => handleSnsQuery(request, this.topics),
         s3: (request) => handleS3(request, this.buckets),
+        wafv2: (request) => handleWafV2(request, this.waf),
+        route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
       },
       adminHandler(this),
     );

@@ -359,9 +359,21 @@ function projectWebAcl(
     Scope: scope,
     DefaultAction: acl.DefaultAction,
     Description: acl.Description,
-    Rules: rules,
+    Rules: blobsAsText(rules),
     VisibilityConfig: acl.VisibilityConfig,
   };
+}
+
+/**
+ * `SearchString` is a blob in the WAFv2 model: the SDK sends the bundle's text base64-encoded
+ * and hands it back as bytes. As text again, it compares with the bundle.
+ */
+function blobsAsText(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (Array.isArray(value)) return value.map(blobsAsText);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, blobsAsText(v)]));
+  return value;
 }
 
 /** Addresses in the order and form the compiler writes them, whatever order WAF returns. */
