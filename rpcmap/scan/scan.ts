@@ -21,7 +21,7 @@ import {
   type CachedPackage,
 } from './scan-cache';
 import { withSnippets } from './snippets';
-import { errorCode, walkTree, type WalkedFile } from './walk';
+import { errorCode, walkTree, type WalkedFile, type WalkedTree } from './walk';
 import { WorkerPool } from './worker-pool';
 
 /** The root to scan is missing or not a directory. */
@@ -137,10 +137,21 @@ async function scanTree(
       ? (count: number) => {
           if (count < Math.max(1, workersFrom) || pool !== undefined) return;
           pool = new WorkerPool(jobs);
-          if (manifests.length > 0) parsedManifests = pool.parseManifests(manifests);
+          if (manifests.length > 0) {
+            parsedManifests = pool.parseManifests(manifests);
+            // Awaited after the files; should parsing them fail first, not an unhandled rejection.
+            parsedManifests.catch(() => undefined);
+          }
         }
       : undefined;
-  const walked = walkTree(root, config, { memory, record: writer !== undefined, onGoFile });
+  let walked: WalkedTree;
+  try {
+    walked = walkTree(root, config, { memory, record: writer !== undefined, onGoFile });
+  } catch (error) {
+    // Workers started during the walk would keep the process alive.
+    await pool?.close();
+    throw error;
+  }
   warnings.push(...walked.warnings);
   const modules = readModules(walked.goMods, warnings);
   const modulePaths = [...new Set(modules.map((module) => module.path))].sort();
