@@ -1,0 +1,93 @@
+import {
+  CreateFirewallDomainListCommand,
+  CreateFirewallRuleCommand,
+  CreateFirewallRuleGroupCommand,
+  ResourceNotFoundException,
+  Route53ResolverClient,
+  UpdateFirewallDomainsCommand,
+  ValidationException,
+} from '@aws-sdk/client-route53resolver';
+import { LocalAwsEndpoint } from '../../../local/aws-endpoint/local-aws-endpoint';
+import { handleRoute53Resolver } from '../../../local/aws-endpoint/route53resolver-json-protocol';
+import { LocalDnsFirewall } from '../../../local/dns-firewall/local-dns-firewall';
+
+let endpoint: LocalAwsEndpoint;
+let client: Route53ResolverClient;
+beforeAll(async () => {
+  const firewall = new LocalDnsFirewall();
+  endpoint = new LocalAwsEndpoint(
+    { route53resolver: (r) => handleRoute53Resolver(r, firewall) },
+    () => Promise.resolve(false),
+  );
+  client = new Route53ResolverClient({
+    endpoint: await endpoint.listen(0),
+    region: 'eu-west-2',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+});
+afterAll(() => endpoint.close());
+
+describe('local DNS Firewall stand-in: the errors the SDK raises', () => {
+  it('given a create retried with the same CreatorRequestId, then the same list comes back', async () => {
+    const create = new CreateFirewallDomainListCommand({ CreatorRequestId: 'r1', Name: 'allow' });
+    const first = await client.send(create);
+    expect((await client.send(create)).FirewallDomainList?.Id).toBe(first.FirewallDomainList?.Id);
+  });
+
+  it('given more than 1,000 domains in one request, or a malformed domain, then ValidationException', async () => {
+    const list = await client.send(
+      new CreateFirewallDomainListCommand({ CreatorRequestId: 'r2', Name: 'big' }),
+    );
+    const id = list.FirewallDomainList?.Id;
+    const domains = Array.from({ length: 1_001 }, (_, i) => `h${i}.example.com`);
+    await expect(
+      client.send(
+        new UpdateFirewallDomainsCommand({
+          FirewallDomainListId: id,
+          Operation: 'REPLACE',
+          Domains: domains,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ValidationException);
+    await expect(
+      client.send(
+        new UpdateFirewallDomainsCommand({
+          FirewallDomainListId: id,
+          Operation: 'ADD',
+          Domains: ['bad domain'],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ValidationException);
+  });
+
+  it('given an unknown domain list, then ResourceNotFoundException; a BLOCK rule without a response, ValidationException', async () => {
+    await expect(
+      client.send(
+        new UpdateFirewallDomainsCommand({
+          FirewallDomainListId: 'rslvr-fdl-none',
+          Operation: 'ADD',
+          Domains: ['a.com'],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    const group = await client.send(
+      new CreateFirewallRuleGroupCommand({ CreatorRequestId: 'g1', Name: 'group' }),
+    );
+    const list = await client.send(
+      new CreateFirewallDomainListCommand({ CreatorRequestId: 'r3', Name: 'all' }),
+    );
+    await expect(
+      client.send(
+        new CreateFirewallRuleCommand({
+          CreatorRequestId: 'rule1',
+          FirewallRuleGroupId: group.FirewallRuleGroup?.Id,
+          FirewallDomainListId: list.FirewallDomainList?.Id,
+          Name: 'block',
+          Priority: 1,
+          Action: 'BLOCK',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ValidationException);
+  });
+});
