@@ -210,7 +210,6 @@ export class PromotionWorkflow extends Construct {
             taskToken: JsonPath.taskToken,
             proposers: JsonPath.listAt('$.proposers'),
             windowSeconds: GATE_WINDOW_SECONDS,
-            openedAt: JsonPath.stateEnteredTime,
           }),
           taskTimeout: Timeout.duration(Duration.seconds(GATE_WINDOW_SECONDS)),
           resultPath: JsonPath.DISCARD,

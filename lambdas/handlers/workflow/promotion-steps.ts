@@ -58,7 +58,6 @@ export async function holdPromotionAtGate(event: unknown): Promise<void> {
     taskToken: z.string().min(1),
     proposers: z.array(z.string()),
     windowSeconds: z.number().int().positive(),
-    openedAt: z.iso.datetime(),
   }).parse(event);
   const deps = promotionDeps();
   const bundle = await deps.bundles.load(input.version);
@@ -68,7 +67,8 @@ export async function holdPromotionAtGate(event: unknown): Promise<void> {
     bundle: bundle.ref,
     proposers: input.proposers,
     startedBy: input.startedBy,
-    openedAt: input.openedAt,
+    // The gate opens when the workflow parks here; the window the task timeout enforces starts too.
+    openedAt: deps.now().toISOString(),
     windowSeconds: input.windowSeconds,
     taskToken: input.taskToken,
   });

@@ -1,0 +1,98 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoStageRecords } from '../../../lambdas/adapters/stages/dynamo-stage-records';
+import { eventually } from '../../support/local-runtime';
+import { useWardRuntime } from '../../support/ward-runtime';
+
+const ward = useWardRuntime();
+
+const tokenOf = (person: string, groups: string[]) =>
+  ward.token(`${person}@bank.example`, { groups });
+
+async function applyChange(): Promise<number> {
+  const proposed = await ward.api('POST', '/changes', {
+    token: await tokenOf('pat', ['eng-customer']),
+    body: {
+      add: { ingress: [{ from: 'service.emoji', to: 'service.payments' }] },
+      justification: 'emoji reactions on payments',
+    },
+  });
+  const change = proposed.body as { id: string; diffSha256: string; impactSha256: string };
+  for (const approver of ['pay1', 'pay2'])
+    await ward.api('POST', `/changes/${change.id}/approve`, {
+      token: await tokenOf(approver, ['eng-payments']),
+      body: { diffSha256: change.diffSha256, impactSha256: change.impactSha256 },
+    });
+  return eventually(
+    async () => {
+      const got = await ward.api('GET', `/changes/${change.id}`, {
+        token: await tokenOf('pat', ['eng-customer']),
+      });
+      return got.body.state === 'applied' ? (got.body.appliedVersion as number) : undefined;
+    },
+    30_000,
+    'the change to be applied',
+  );
+}
+
+describe('promotion of an applied change', () => {
+  it('given an applied change, then its bundle goes through s101 and s102 by itself and waits at the prod gate', async () => {
+    const version = await applyChange();
+    const records = new DynamoStageRecords({
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient({ ...ward.clientConfig, endpoint: ward.runtime.dynamoDbEndpoint }),
+      ),
+      tableName: ward.registryTable(),
+    });
+
+    const prod = await eventually(
+      async () => {
+        const lane = await records.lane('prod');
+        const id = lane.waiting?.request.id;
+        // Held means the workflow parked its task token at the gate, not only queued there.
+        return id !== undefined && (await records.heldAtGate('prod', id)) !== undefined
+          ? lane
+          : undefined;
+      },
+      60_000,
+      'the promotion to wait at the prod gate',
+    );
+
+    expect(prod.waiting?.request.bundle.version).toBeGreaterThanOrEqual(version);
+    expect((await records.lane('s101')).deployed).toEqual(prod.waiting?.request.bundle);
+    expect((await records.lane('s102')).deployed).toEqual(prod.waiting?.request.bundle);
+    const results = await records.resultsFor(prod.waiting?.request.bundle.version ?? -1);
+    expect(results.map((r) => `${r.stage}:${r.outcome}`)).toEqual([
+      's101:applied',
+      's101:verified',
+      's102:applied',
+      's102:verified',
+    ]);
+    const bucket = ward.runtime.buckets
+      .configs()
+      .find((b) => b.name.startsWith('ward-s101-manifests-'))?.name;
+    const pointer = await new S3Client(ward.clientConfig).send(
+      new GetObjectCommand({ Bucket: bucket, Key: 'manifests/stages/s102/current.json' }),
+    );
+    expect(JSON.parse((await pointer.Body?.transformToString()) ?? '{}')).toMatchObject({
+      stage: 's102',
+      bundle: prod.waiting?.request.bundle,
+    });
+    const actions = await eventually(
+      () => {
+        const seen = ward.auditEvents().map((e) => e.action);
+        return seen.includes('promotion.gate.waiting') ? seen : undefined;
+      },
+      10_000,
+      'promotion.gate.waiting on the audit bus',
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'promotion.stage.applied',
+        'promotion.stage.verified',
+        'promotion.gate.waiting',
+      ]),
+    );
+  });
+});
