@@ -1,3 +1,4 @@
+import type { PipelineView } from '../lambdas/core/promotion/pipeline-view';
 import type { RuleSetDelta } from '../lambdas/core/rules/change';
 import type { ChangeState } from '../lambdas/core/approvals/change-request';
 import type { ChangeView } from '../lambdas/core/approvals/use-cases/change-view';
@@ -166,6 +167,31 @@ export class WardApiClient {
     if (typeof answer.principal !== 'string' || !Array.isArray(answer.teams))
       throw this.unusable('GET /whoami', 'no principal or teams');
     return answer;
+  }
+
+  /** The promotion pipeline: each stage's bundle and state, and what is in flight. */
+  async pipeline(): Promise<PipelineView> {
+    const answer = (await this.send({
+      method: 'GET',
+      path: 'pipeline',
+      retry: true,
+    })) as PipelineView;
+    if (!Array.isArray(answer.stages) || !Array.isArray(answer.pending))
+      throw this.unusable('GET /pipeline', 'no stages or pending list');
+    return answer;
+  }
+
+  /** Approves or rejects a promotion waiting at a stage's gate. */
+  async decidePromotion(
+    id: string,
+    decision: 'approve' | 'reject',
+    body: { stage: string; reason?: string },
+  ): Promise<{ id: string; stage: string; outcome: string }> {
+    return (await this.send({
+      method: 'POST',
+      path: `promotions/${encodeURIComponent(id)}/${decision}`,
+      body,
+    })) as { id: string; stage: string; outcome: string };
   }
 
   private async send(call: Call): Promise<unknown> {

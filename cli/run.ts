@@ -20,6 +20,8 @@ import { registerApprovalShow } from './commands/approval-show';
 import { registerApprovalWhoami } from './commands/approval-whoami';
 import { registerApprovalWithdraw } from './commands/approval-withdraw';
 import { registerCompile } from './commands/compile';
+import { registerPipeline } from './commands/pipeline';
+import { registerPromote } from './commands/promote';
 import { registerFleetGenerate } from './commands/fleet-generate';
 import { registerLocalActivity } from './commands/local-activity';
 import { registerLocalStatus } from './commands/local-status';
@@ -89,6 +91,9 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerApprovalLogin(program, io, done);
   registerApprovalLogout(program, io, done);
   registerApprovalWhoami(program, io, done);
+  // Promotion through the stages.
+  registerPipeline(program, io, done);
+  registerPromote(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

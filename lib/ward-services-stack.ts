@@ -44,19 +44,20 @@ export class WardServicesStack extends Stack {
       bundleBucketName: bundleBucketName(config.stage),
       approvalConfigJson,
     });
-    this.api = new ApprovalApi(this, 'ApprovalApi', {
-      table,
-      auditBus: data.auditBus,
-      workflow: this.workflow.stateMachine,
-      issuer: config.identity.issuer,
-      audience: config.identity.audience,
-      approvalConfigJson,
-    });
     this.promotion = new PromotionWorkflow(this, 'PromotionWorkflow', {
       table,
       auditBus: data.auditBus,
       bundleBucketName: bundleBucketName(config.stage),
       manifestsBucketName: manifestsBucketName(config.stage),
+    });
+    this.api = new ApprovalApi(this, 'ApprovalApi', {
+      table,
+      auditBus: data.auditBus,
+      workflow: this.workflow.stateMachine,
+      promotionWorkflow: this.promotion.stateMachine,
+      issuer: config.identity.issuer,
+      audience: config.identity.audience,
+      approvalConfigJson,
     });
     new CfnOutput(this, 'ApprovalApiUrl', {
       description: 'Base URL of the approval API',

@@ -20,38 +20,69 @@ function required(name: string): string {
   return value;
 }
 
-let made: GateDependencies | undefined;
+let cached: Partial<Record<keyof GateDependencies, unknown>> = {};
+const once = <T>(key: keyof GateDependencies, make: () => T): T => (cached[key] ??= make()) as T;
+let s3: S3Client | undefined;
 
 /**
- * The composition root of the promotion functions, made once per container on first use. The
+ * The composition root of the promotion functions and routes: each client made once per
+ * container, on first use, so a function needs only the environment of what it touches. The
  * targets are the S3 manifests for GitOps; WAFv2 and DNS Firewall join them when the fleet
  * files carry edge rules and workload groups (their adapters exist; their config does not yet).
  */
-export function promotionDeps(): GateDependencies {
-  if (made !== undefined) return made;
-  const s3 = new S3Client({});
-  const manifestsBucket = required(PROMOTION_ENV.manifestsBucket);
-  made = {
-    records: new DynamoStageRecords({
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      tableName: required(PROMOTION_ENV.registryTable),
-    }),
-    targets: [
-      new S3ManifestTarget({ locationFor: () => ({ client: s3, bucket: manifestsBucket }) }),
-    ],
-    bundles: new S3BundleStore({ client: s3, bucket: required(PROMOTION_ENV.bundleBucket) }),
-    audit: new EventBridgeAuditPublisher({
-      client: new EventBridgeClient({}),
-      busName: required(PROMOTION_ENV.auditBusName),
-    }),
-    workflow: new StepFunctionsApprovalWorkflow({
-      client: new SFNClient({}),
-      stateMachineArn: process.env[PROMOTION_ENV.promotionWorkflowArn],
-    }),
-    now: () => new Date(),
-    newId: () => randomUUID(),
-  };
-  return made;
+export const promotionDeps: GateDependencies = {
+  get records() {
+    return once(
+      'records',
+      () =>
+        new DynamoStageRecords({
+          client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+            marshallOptions: { removeUndefinedValues: true },
+          }),
+          tableName: required(PROMOTION_ENV.registryTable),
+        }),
+    );
+  },
+  get targets() {
+    return once('targets', () => {
+      const bucket = required(PROMOTION_ENV.manifestsBucket);
+      s3 ??= new S3Client({});
+      const client = s3;
+      return [new S3ManifestTarget({ locationFor: () => ({ client, bucket }) })];
+    });
+  },
+  get bundles() {
+    return once('bundles', () => {
+      s3 ??= new S3Client({});
+      return new S3BundleStore({ client: s3, bucket: required(PROMOTION_ENV.bundleBucket) });
+    });
+  },
+  get audit() {
+    return once(
+      'audit',
+      () =>
+        new EventBridgeAuditPublisher({
+          client: new EventBridgeClient({}),
+          busName: required(PROMOTION_ENV.auditBusName),
+        }),
+    );
+  },
+  get workflow() {
+    return once(
+      'workflow',
+      () =>
+        new StepFunctionsApprovalWorkflow({
+          client: new SFNClient({}),
+          stateMachineArn: process.env[PROMOTION_ENV.promotionWorkflowArn],
+        }),
+    );
+  },
+  now: () => new Date(),
+  newId: () => randomUUID(),
+};
+
+/** For tests of the composition root only. */
+export function resetPromotionDepsForTests(): void {
+  cached = {};
+  s3 = undefined;
 }

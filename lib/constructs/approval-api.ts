@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { APPROVAL_ENV } from '../../lambdas/contracts/approval-contracts';
 import {
   CHANGE_PARTITION_PREFIX,
+  STAGE_PARTITION_PREFIX,
   IDEMPOTENCY_PARTITION_PREFIX,
 } from '../../lambdas/contracts/registry-table';
 import { grantPartitionWrite, grantTableRead } from './table-access';
@@ -21,6 +22,8 @@ export interface ApprovalApiProps {
   readonly table: ITable;
   readonly auditBus: IEventBus;
   readonly workflow: IStateMachine;
+  /** The promotion workflow, whose gate the promotion routes release. */
+  readonly promotionWorkflow: IStateMachine;
   /** The identity provider's issuer URL and the audience tokens must carry. */
   readonly issuer: string;
   readonly audience: string;
@@ -104,6 +107,16 @@ export class ApprovalApi extends Construct {
     route('GetChange', HttpMethod.GET, '/changes/{id}', 'get-change.ts');
     route('GetService', HttpMethod.GET, '/services/{name}', 'get-service.ts');
     route('WhoAmI', HttpMethod.GET, '/whoami', 'whoami.ts');
+    route('Pipeline', HttpMethod.GET, '/pipeline', 'pipeline.ts');
+    for (const [name, verb] of [
+      ['ApprovePromotion', 'approve'],
+      ['RejectPromotion', 'reject'],
+    ] as const) {
+      const fn = route(name, HttpMethod.POST, `/promotions/{id}/${verb}`, 'decide-promotion.ts');
+      grantPartitionWrite(props.table, fn, [STAGE_PARTITION_PREFIX]);
+      props.promotionWorkflow.grantTaskResponse(fn);
+      props.auditBus.grantPutEventsTo(fn);
+    }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_YEAR,

@@ -50,6 +50,9 @@ describe('the approval API', () => {
         'GET /changes/{id}',
         'GET /services/{name}',
         'GET /whoami',
+        'GET /pipeline',
+        'POST /promotions/{id}/approve',
+        'POST /promotions/{id}/reject',
         'POST /changes',
         'POST /changes/{id}/approve',
         'POST /changes/{id}/reject',
@@ -76,7 +79,7 @@ describe('the functions', () => {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
       Metadata: Record<string, string>;
     }[];
-    expect(functions).toHaveLength(20);
+    expect(functions).toHaveLength(23);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

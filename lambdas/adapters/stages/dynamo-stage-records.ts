@@ -119,6 +119,21 @@ export class DynamoStageRecords implements StageRecordsPort {
     return { held: got.Item.held as HeldPromotion, taskToken: got.Item.taskToken as string };
   }
 
+  async recentResults(stage: StageName, limit: number): Promise<StageResult[]> {
+    const page = await this.deps.client.send(
+      new QueryCommand({
+        TableName: this.deps.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#sk': KEY.sortKey },
+        ExpressionAttributeValues: { ':pk': pk(stage), ':prefix': 'RESULT#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (page.Items ?? []).map((item) => item.result as StageResult);
+  }
+
   async resultsFor(version: number): Promise<StageResult[]> {
     const perStage = await Promise.all(
       STAGES.map(async (stage) => {

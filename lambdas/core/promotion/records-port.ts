@@ -24,6 +24,8 @@ export interface StageRecordsPort {
     stage: StageName,
     promotionId: string,
   ): Promise<{ readonly held: HeldPromotion; readonly taskToken: string } | undefined>;
+  /** The newest results recorded in `stage`, newest first. */
+  recentResults(stage: StageName, limit: number): Promise<StageResult[]>;
   /** Every result recorded for `version`, stage by stage in promotion order, oldest first in each. */
   resultsFor(version: number): Promise<StageResult[]>;
 }

@@ -16,6 +16,7 @@ import {
 } from '../../core/approvals/change-request';
 import { ChangeNotFoundError, ChangeRevisionConflictError } from '../../core/approvals/ports';
 import { UnapprovableChangeError } from '../../core/approvals/requirements';
+import { GateRefusedError } from '../../core/promotion/use-cases/gate-steps';
 import { config, logger } from '../approvals-context';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -134,6 +135,15 @@ function mapError(error: unknown): ApiResult | undefined {
       error: 'InProgress',
       message: 'a request with this Idempotency-Key is still being processed; retry shortly',
     });
+  }
+  if (error instanceof GateRefusedError) {
+    const status =
+      error.reason === 'not-held'
+        ? 404
+        : ['expired', 'bad-record', 'not-gated', 'unknown-proposers'].includes(error.reason)
+          ? 409
+          : 403;
+    return json(status, { error: error.reason, message: error.message });
   }
   if (error instanceof ChangeNotFoundError)
     return json(404, { error: 'NotFound', message: error.message });

@@ -24,7 +24,7 @@ const StepSchema = z.object({
  */
 export async function submitPromotionStage(event: unknown) {
   const input = StepSchema.extend({ kind: z.enum(['forward', 'rollback']) }).parse(event);
-  const result = await submitToStage(promotionDeps(), input);
+  const result = await submitToStage(promotionDeps, input);
   return {
     outcome: result.outcome,
     message: result.outcome === 'refused' ? result.message : '',
@@ -32,22 +32,22 @@ export async function submitPromotionStage(event: unknown) {
 }
 
 export function startPromotionStage(event: unknown) {
-  return startStage(promotionDeps(), StepSchema.parse(event));
+  return startStage(promotionDeps, StepSchema.parse(event));
 }
 
 export function applyPromotionStage(event: unknown) {
-  return applyStage(promotionDeps(), StepSchema.parse(event));
+  return applyStage(promotionDeps, StepSchema.parse(event));
 }
 
 export function verifyPromotionStage(event: unknown) {
-  return verifyStage(promotionDeps(), StepSchema.parse(event));
+  return verifyStage(promotionDeps, StepSchema.parse(event));
 }
 
 export async function failPromotionStage(event: unknown): Promise<void> {
   const input = StepSchema.extend({
     failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }),
   }).parse(event);
-  await failStage(promotionDeps(), {
+  await failStage(promotionDeps, {
     ...input,
     cause: `${input.failure.Error ?? 'Error'}: ${input.failure.Cause ?? ''}`,
   });
@@ -59,7 +59,7 @@ export async function holdPromotionAtGate(event: unknown): Promise<void> {
     proposers: z.array(z.string()),
     windowSeconds: z.number().int().positive(),
   }).parse(event);
-  const deps = promotionDeps();
+  const deps = promotionDeps;
   const bundle = await deps.bundles.load(input.version);
   await holdAtGate(deps, {
     promotionId: input.promotionId,
@@ -77,7 +77,7 @@ export async function holdPromotionAtGate(event: unknown): Promise<void> {
 /** The gate closed with nobody approving: the promotion leaves the lane. */
 export async function expirePromotionAtGate(event: unknown): Promise<void> {
   const input = StepSchema.parse(event);
-  await promotionDeps().records.updateLane(input.stage, (lane) => ({
+  await promotionDeps.records.updateLane(input.stage, (lane) => ({
     lane: dropWaiting(lane, input.promotionId),
     value: undefined,
   }));

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoStageRecords } from '../../../lambdas/adapters/stages/dynamo-stage-records';
+import { ward as wardCli } from '../../support/cli-harness';
 import { eventually } from '../../support/local-runtime';
 import { useWardRuntime } from '../../support/ward-runtime';
 
@@ -37,7 +38,7 @@ async function applyChange(): Promise<number> {
 }
 
 describe('promotion of an applied change', () => {
-  it('given an applied change, then its bundle goes through s101 and s102 by itself and waits at the prod gate', async () => {
+  it('given an applied change, then its bundle goes through s101 and s102 by itself, waits at the prod gate, and reaches prod once someone who may approves', async () => {
     const version = await applyChange();
     const records = new DynamoStageRecords({
       client: DynamoDBDocumentClient.from(
@@ -94,5 +95,49 @@ describe('promotion of an applied change', () => {
         'promotion.gate.waiting',
       ]),
     );
+
+    // The gate, through the CLI: the proposer, a person without MFA, then someone who may.
+    const id = prod.waiting?.request.id ?? '';
+    const as = async (person: string, mfa = true) =>
+      ({
+        PATH: process.env.PATH,
+        WARD_API_URL: ward.runtime.apiUrl,
+        WARD_TOKEN: await ward.token(`${person}@bank.example`, { groups: ['eng-security'], mfa }),
+      }) as Record<string, string | undefined>;
+    const shown = await wardCli(['pipeline', '--format', 'json'], await as('sre'));
+    expect(JSON.parse(shown.stdout)).toEqual({
+      stages: [
+        { name: 's101', version: prod.waiting?.request.bundle.version, status: 'deployed' },
+        { name: 's102', version: prod.waiting?.request.bundle.version, status: 'deployed' },
+        { name: 'prod', version: null, status: 'empty' },
+      ],
+      pending: [
+        {
+          id,
+          version: prod.waiting?.request.bundle.version,
+          stage: 'prod',
+          status: 'waiting-approval',
+        },
+      ],
+    });
+    const byProposer = await wardCli(['promote', 'approve', id], await as('pat'));
+    expect(byProposer.code).not.toBe(0);
+    expect(byProposer.stderr).toMatch(/own-change/);
+    const withoutMfa = await wardCli(['promote', 'approve', id], await as('sre', false));
+    expect(withoutMfa.code).not.toBe(0);
+    expect(withoutMfa.stderr).toMatch(/no-mfa/);
+
+    const approved = await wardCli(['promote', 'approve', id], await as('sre'));
+    expect(approved.stderr).toBe('');
+    expect(approved.stdout).toBe(`approved promotion ${id} at the prod gate\n`);
+    const deployed = await eventually(
+      async () => {
+        const lane = await records.lane('prod');
+        return lane.deployed !== undefined && lane.applying === undefined ? lane : undefined;
+      },
+      30_000,
+      'the bundle to be deployed in prod',
+    );
+    expect(deployed.deployed).toEqual(prod.waiting?.request.bundle);
   });
 });

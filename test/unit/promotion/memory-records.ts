@@ -31,6 +31,14 @@ export class MemoryRecords implements StageRecordsPort {
   heldAtGate(stage: StageName, promotionId: string) {
     return Promise.resolve(this.gates.get(`${stage}#${promotionId}`));
   }
+  recentResults(stage: StageName, limit: number): Promise<StageResult[]> {
+    return Promise.resolve(
+      this.results
+        .filter((r) => r.stage === stage)
+        .reverse()
+        .slice(0, limit),
+    );
+  }
   resultsFor(version: number): Promise<StageResult[]> {
     return Promise.resolve(this.results.filter((r) => r.version === version));
   }
