@@ -10,6 +10,7 @@ import { RuleSetValidationError } from '../lambdas/core/rules/problems';
 import { RpcmapConfigError } from '../rpcmap/config';
 import { RpcmapGitError } from '../rpcmap/scan/git-base';
 import { RpcmapRootError } from '../rpcmap/scan/scan';
+import { registerAlerts } from './commands/alerts';
 import { registerApprovalApprove } from './commands/approval-approve';
 import { registerApprovalChanges } from './commands/approval-changes';
 import { registerApprovalLogin } from './commands/approval-login';
@@ -94,6 +95,8 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   // Promotion through the stages.
   registerPipeline(program, io, done);
   registerPromote(program, io, done);
+  // What the audit detections alerted on and paged.
+  registerAlerts(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

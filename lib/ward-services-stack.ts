@@ -4,6 +4,7 @@ import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { ApprovalApi } from './constructs/approval-api';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
+import { AuditDetections } from './constructs/audit-detections';
 import { bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { PromotionWorkflow } from './constructs/promotion-workflow';
 import { STAGE_TAG, type WardStack } from './ward-stack';
@@ -28,6 +29,7 @@ export class WardServicesStack extends Stack {
   public readonly api: ApprovalApi;
   public readonly workflow: ApprovalWorkflow;
   public readonly promotion: PromotionWorkflow;
+  public readonly detections: AuditDetections;
 
   constructor(scope: Construct, id: string, props: WardServicesStackProps) {
     const { config, data, ...stackProps } = props;
@@ -58,6 +60,11 @@ export class WardServicesStack extends Stack {
       issuer: config.identity.issuer,
       audience: config.identity.audience,
       approvalConfigJson,
+    });
+    this.detections = new AuditDetections(this, 'AuditDetections', {
+      stage: config.stage,
+      auditBus: data.auditBus,
+      table,
     });
     new CfnOutput(this, 'ApprovalApiUrl', {
       description: 'Base URL of the approval API',
