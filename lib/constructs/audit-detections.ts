@@ -1,4 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -44,6 +46,9 @@ export class AuditDetections extends Construct {
   public readonly rule: Rule;
   /** Audit events the detector could not process after EventBridge's retries. */
   public readonly deadLetterQueue: IQueue;
+  /** Watching the watcher: the pipeline failing pages, since a silent detector hides everything. */
+  public readonly deadLetterAlarm: Alarm;
+  public readonly detectorErrorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
     super(scope, id);
@@ -114,5 +119,29 @@ export class AuditDetections extends Construct {
         maxEventAge: Duration.hours(6),
       }),
     );
+
+    const page = new SnsAction(this.pageTopic);
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Audit events reached the detector dead-letter queue: they went unwatched',
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.detectorErrorsAlarm = new Alarm(this, 'DetectorErrorsAlarm', {
+      alarmDescription:
+        'The detector keeps failing: audit events are retried and may be dead-lettered',
+      metric: this.detector.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.detectorErrorsAlarm])
+      alarm.addAlarmAction(page);
   }
 }

@@ -103,4 +103,21 @@ describe('the audit detections pipeline', () => {
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
     ]);
   });
+
+  it('pages when events reach the dead-letter queue or the detector keeps failing', () => {
+    const page = { Ref: logicalIdOf('AWS::SNS::Topic', 'AuditDetectionsPageTopic') };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [page],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: detectorFunction() } }],
+      AlarmActions: [page],
+    });
+  });
 });
