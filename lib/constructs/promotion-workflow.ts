@@ -1,7 +1,13 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventField, Rule, RuleTargetInput, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import {
+  EventField,
+  Rule,
+  RuleTargetInput,
+  Schedule,
+  type IEventBus,
+} from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -93,10 +99,12 @@ export class PromotionWorkflow extends Construct {
       apply: step('ApplyFunction', 'applyPromotionStage'),
       verify: step('VerifyFunction', 'verifyPromotionStage'),
       fail: step('FailFunction', 'failPromotionStage'),
+      drift: step('DriftCheckFunction', 'checkPromotionDrift'),
     };
     for (const fn of Object.values(fns)) {
       grantTableRead(props.table, fn);
-      grantPartitionWrite(props.table, fn, [STAGE_PARTITION_PREFIX]);
+      // The drift check only reads: what a stage runs is changed by promotions alone.
+      if (fn !== fns.drift) grantPartitionWrite(props.table, fn, [STAGE_PARTITION_PREFIX]);
       props.auditBus.grantPutEventsTo(fn);
     }
     const bundles = `arn:${Aws.PARTITION}:s3:::${props.bundleBucketName}/bundles/*`;
@@ -109,7 +117,7 @@ export class PromotionWorkflow extends Construct {
         'Bundles are read by version pointer and content hash, unknown in advance; only under bundles/ of the one bucket.',
       );
     }
-    for (const fn of [fns.apply, fns.verify]) {
+    for (const fn of [fns.apply, fns.verify, fns.drift]) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: fn === fns.apply ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
@@ -260,7 +268,7 @@ export class PromotionWorkflow extends Construct {
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
     });
     this.stateMachine = machine;
-    for (const fn of Object.values(fns)) {
+    for (const fn of Object.values(fns).filter((f) => f !== fns.drift)) {
       acknowledgeWildcardResource(
         machine.role,
         `${fn.functionArn}:*`,
@@ -272,6 +280,13 @@ export class PromotionWorkflow extends Construct {
       '*',
       'X-Ray tracing and CloudWatch Logs log delivery (CreateLogDelivery and related) accept no resource ARN.',
     );
+
+    // What a stage runs is read back on a schedule: a hand edit shows as promotion.drift.
+    new Rule(this, 'DriftSchedule', {
+      description: 'Read every promotion target back and report drift from its stage’s bundle',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(fns.drift, { retryAttempts: 2 })],
+    });
 
     // Every applied change starts a promotion of the bundle it produced.
     new Rule(this, 'OnChangeApplied', {

@@ -136,7 +136,11 @@ export function busesOf(assembly: LocalAssembly): { name: string; arn: string }[
 }
 
 export function ruleConfigs(assembly: LocalAssembly): RuleConfig[] {
-  return assembly.ofType('AWS::Events::Rule').map((resource) => {
+  // Scheduled rules are listed as not run at start-up (support-report.ts); they route no events.
+  const routing = assembly
+    .ofType('AWS::Events::Rule')
+    .filter((resource) => props(resource).EventPattern !== undefined);
+  return routing.map((resource) => {
     const p = props(resource);
     const busReference = textOf(p.EventBusName ?? 'default');
     const bus = assembly.byArn(busReference);

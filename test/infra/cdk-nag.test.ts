@@ -74,7 +74,7 @@ const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule:
   },
   // Promotion writes manifests content-addressed, only under manifests/.
   {
-    path: /^Ward-\w+-services\/PromotionWorkflow\/(Apply|Verify)FunctionRole$/,
+    path: /^Ward-\w+-services\/PromotionWorkflow\/(Apply|Verify|DriftCheck)FunctionRole$/,
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-manifests-<AWS::AccountId>-<AWS::Region>\/manifests\/\*\]$/,
   },
   // The detector rule's dead-letter queue is the end of the line: a queue behind it would only

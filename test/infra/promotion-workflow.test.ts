@@ -114,4 +114,17 @@ describe('the promotion workflow', () => {
       expect.arrayContaining(['$.detail.details.compiledVersion', '$.detail.details.proposer']),
     );
   });
+
+  it('reads every target back every 15 minutes, with a function that may not write stage records', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+    });
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      id.startsWith('PromotionWorkflowDriftCheckFunctionRole'),
+    );
+    expect(policies).toHaveLength(1);
+    const actions = JSON.stringify(policies[0]?.[1]);
+    expect(actions).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
+    expect(actions).not.toMatch(/s3:PutObject/);
+  });
 });

@@ -79,7 +79,7 @@ describe('the functions', () => {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
       Metadata: Record<string, string>;
     }[];
-    expect(functions).toHaveLength(24);
+    expect(functions).toHaveLength(25);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

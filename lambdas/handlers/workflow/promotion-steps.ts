@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STAGES } from '../../contracts/stages';
+import { checkDrift } from '../../core/promotion/use-cases/drift-check';
 import { holdAtGate } from '../../core/promotion/use-cases/gate-steps';
 import {
   applyStage,
@@ -81,4 +82,11 @@ export async function expirePromotionAtGate(event: unknown): Promise<void> {
     lane: dropWaiting(lane, input.promotionId),
     value: undefined,
   }));
+}
+
+/** Scheduled: reads every stage's targets back; drift becomes `promotion.drift` events. */
+export async function checkPromotionDrift(): Promise<{ drifted: number }> {
+  let drifted = 0;
+  for (const stage of STAGES) drifted += (await checkDrift(promotionDeps, stage)).drifted.length;
+  return { drifted };
 }

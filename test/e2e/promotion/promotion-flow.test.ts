@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoStageRecords } from '../../../lambdas/adapters/stages/dynamo-stage-records';
 import { ward as wardCli } from '../../support/cli-harness';
 import { eventually } from '../../support/local-runtime';
@@ -38,7 +38,7 @@ async function applyChange(): Promise<number> {
 }
 
 describe('promotion of an applied change', () => {
-  it('given an applied change, then its bundle goes through s101 and s102 by itself, waits at the prod gate, and reaches prod once someone who may approves', async () => {
+  it('given an applied change, then its bundle goes through s101 and s102 by itself, waits at the prod gate, reaches prod once someone who may approves, and a hand edit shows as drift', async () => {
     const version = await applyChange();
     const records = new DynamoStageRecords({
       client: DynamoDBDocumentClient.from(
@@ -139,5 +139,43 @@ describe('promotion of an applied change', () => {
       'the bundle to be deployed in prod',
     );
     expect(deployed.deployed).toEqual(prod.waiting?.request.bundle);
+
+    // Someone edits a manifest prod runs by hand: the scheduled drift check reports it.
+    const s3 = new S3Client(ward.clientConfig);
+    const current = JSON.parse(
+      (await (
+        await s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: 'manifests/stages/prod/current.json' }),
+        )
+      ).Body?.transformToString()) ?? '{}',
+    ) as { prefix: string; files: Record<string, string> };
+    const [edited] = Object.keys(current.files);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${current.prefix}${edited}`,
+        Body: 'kind: Edited\n',
+      }),
+    );
+    const driftCheck = [...ward.runtime.functions.values()].find(
+      (f) => f.config.handlerName === 'checkPromotionDrift',
+    );
+    // All three stages run this bundle, whose objects the stages share here (one local bucket).
+    expect(await driftCheck?.invoke({})).toEqual({ ok: true, result: { drifted: 3 } });
+    const drift = await eventually(
+      () =>
+        ward
+          .auditEvents()
+          .find(
+            (e) =>
+              e.action === 'promotion.drift' && (e.details as { stage?: string }).stage === 'prod',
+          ),
+      10_000,
+      'promotion.drift on the audit bus',
+    );
+    expect(drift).toMatchObject({
+      target: { type: 'promotion-target', id: 's3-manifests' },
+      details: { stage: 'prod', changed: [edited] },
+    });
   });
 });

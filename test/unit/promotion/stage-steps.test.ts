@@ -17,6 +17,7 @@ import {
   type PromotionDependencies,
 } from '../../../lambdas/core/promotion/use-cases/stage-steps';
 import { MemoryRecords } from './memory-records';
+import { checkDrift } from '../../../lambdas/core/promotion/use-cases/drift-check';
 
 /** A target that keeps what it was given per stage, and can be made to drift. */
 class MemoryTarget implements PromotionTarget {
@@ -166,5 +167,40 @@ describe('promotion stage steps', () => {
 
     expect(refused).toMatchObject({ outcome: 'refused', reason: 'stale' });
     expect(events.at(-1)).toMatchObject({ action: 'promotion.refused', outcome: 'denied' });
+  });
+});
+
+describe('drift checks', () => {
+  it('given a stage whose target was edited by hand, then promotion.drift names the stage, the target and the file', async () => {
+    const { deps, target, events } = setUp();
+    await promoteThrough(deps, 1, 's101');
+    target.held.set('s101', {
+      'waf/public-api.json': 'e'.repeat(64),
+      'waf/extra.json': 'f'.repeat(64),
+    });
+
+    const drift = await checkDrift(deps, 's101');
+
+    expect(drift.drifted).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({
+      action: 'promotion.drift',
+      target: { type: 'promotion-target', id: 'memory' },
+      details: {
+        stage: 's101',
+        version: 1,
+        changed: ['waf/public-api.json'],
+        unexpected: ['waf/extra.json'],
+      },
+    });
+  });
+
+  it('given targets that hold the recorded bundle, or a stage with nothing deployed, then no event', async () => {
+    const { deps, events } = setUp();
+    await promoteThrough(deps, 1, 's101');
+    const before = events.length;
+
+    expect(await checkDrift(deps, 's101')).toEqual({ stage: 's101', version: 1, drifted: [] });
+    expect(await checkDrift(deps, 'prod')).toEqual({ stage: 'prod', version: null, drifted: [] });
+    expect(events).toHaveLength(before);
   });
 });
