@@ -2,7 +2,9 @@ import type { StoredOpenAlert } from '../../../lambdas/adapters/audit/dynamo-det
 import { DynamoDetectionStore } from '../../../lambdas/adapters/audit/dynamo-detection-store';
 import { subjectOf } from '../../../lambdas/adapters/audit/sns-alert-publisher';
 import { parseSince } from '../../../cli/commands/alerts';
-import { ward } from '../../support/cli-harness';
+import { DEFAULT_STATE_DIR, writeRuntimeState } from '../../../local/runtime/state-file';
+import { join } from 'node:path';
+import { tempDir, ward } from '../../support/cli-harness';
 import { useRegistryTables } from '../../support/registry-table';
 
 const tables = useRegistryTables('alerts-cli');
@@ -66,6 +68,30 @@ describe('ward alerts against a table on DynamoDB Local', () => {
     const text = await ward(['alerts', '--table', tableName]);
     expect(text.stdout).toContain('critical  PAGED break-glass-used  x1');
     expect(text.stdout).toContain('high  self-approval-attempt  x50');
+  });
+
+  it('given no --table, then it reads the running local runtime’s registry table', async () => {
+    const tableName = await tables.create();
+    const store = new DynamoDetectionStore({ client: tables.client, tableName });
+    await store.commit([], [{ alert: openAlert(), revision: 0 }]);
+    const cwd = tempDir();
+    // A runtime state file as `ward local up` writes it; this process stands in for its pid.
+    writeRuntimeState(join(cwd, DEFAULT_STATE_DIR), {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      apiUrl: null,
+      awsEndpoint: 'http://127.0.0.1:1',
+      dynamoDbEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '',
+      authorizers: [],
+      fleetDir: null,
+      registryTable: tableName,
+    });
+    const { AWS_ENDPOINT_URL_DYNAMODB: _ignored, ...env } = process.env;
+    const run = await ward(['alerts', '--format', 'json'], env, undefined, cwd);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual([
+      expect.objectContaining({ id: 'a1b2c3', paged: true }),
+    ]);
   });
 
   it('given --follow, then each alert prints once until interrupted', async () => {
