@@ -159,7 +159,11 @@ async function measureLifecycles(
   meter: DynamoDbMeter,
   edges: readonly { from: string; to: string }[],
 ): Promise<Lifecycle> {
-  const functions = [...runtime.functions.values()];
+  // The approval flow's functions only: each applied change also starts a promotion, whose
+  // cost is the promotion's, not the approval's.
+  const functions = [...runtime.functions.values()].filter((f) =>
+    /Approval(Api|Workflow)/.test(f.config.name),
+  );
   const before = {
     invocations: functions.map((f) => f.invocations),
     billedMs: functions.map((f) => f.billedMs),
