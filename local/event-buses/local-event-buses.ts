@@ -76,6 +76,22 @@ export class LocalEventBuses {
     this.rules = [...rules];
   }
 
+  /**
+   * EventBridge's EnableRule/DisableRule: a disabled rule routes nothing until enabled again.
+   * Throws for a rule the template does not have, as AWS answers ResourceNotFoundException.
+   */
+  setRuleEnabled(name: string, enabled: boolean): void {
+    const index = this.rules.findIndex((rule) => rule.name === name);
+    const rule = this.rules[index];
+    if (rule === undefined) throw new Error(`Rule ${name} does not exist.`);
+    this.rules[index] = { ...rule, enabled };
+  }
+
+  /** The rules' names and whether each is enabled. */
+  ruleStates(): { name: string; enabled: boolean }[] {
+    return this.rules.map((rule) => ({ name: rule.name, enabled: rule.enabled }));
+  }
+
   putEvents(entries: readonly PutEventsEntry[]): {
     Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
     FailedEntryCount: number;

@@ -19,7 +19,7 @@ import {
   FIXTURE_ISSUER,
   LocalRuntimeFixtureStack,
 } from '../fixtures/local-runtime/fixture-stack';
-import { useLocalRuntime } from '../support/local-runtime';
+import { eventually, useLocalRuntime } from '../support/local-runtime';
 
 const handle = useLocalRuntime(
   (app, suffix) =>
@@ -263,5 +263,41 @@ describe('the local AWS endpoint answers the SDK as AWS would', () => {
   it('given the runtime, then it reports what it does not enforce', () => {
     expect(handle.runtime.report.notEnforced.join('\n')).toMatch(/IAM is not enforced locally/);
     expect(handle.runtime.report.running['AWS::Lambda::Function']).toBe(7);
+  });
+
+  it('given a disabled rule, then it routes nothing until enabled again, and an unknown rule is refused', async () => {
+    const buses = handle.runtime.buses;
+    const rule = buses.ruleStates().find((r) => r.name.includes('OnOrderPriced'));
+    expect(rule?.enabled).toBe(true);
+    const priced = (id: string) =>
+      buses.putEvents([
+        {
+          EventBusName: 'fixture-bus',
+          Source: 'fixture.test',
+          DetailType: 'OrderPriced',
+          Detail: JSON.stringify({ id, total: 1 }),
+        },
+      ]);
+    const deliveriesOf = (id: string) =>
+      buses
+        .events()
+        .filter((e) => (e.event.detail as { id?: string }).id === id)
+        .flatMap((e) => e.deliveries.map((d) => d.rule));
+
+    buses.setRuleEnabled(rule?.name ?? '', false);
+    priced('while-disabled');
+    buses.setRuleEnabled(rule?.name ?? '', true);
+    priced('once-enabled');
+
+    // Once the later event has been delivered, the earlier one would have been too.
+    await eventually(
+      () => (deliveriesOf('once-enabled').length > 0 ? true : undefined),
+      10_000,
+      'the delivery of the event sent once the rule was enabled',
+    );
+    expect(deliveriesOf('while-disabled')).toEqual([]);
+    expect(() => buses.setRuleEnabled('no-such-rule', false)).toThrow(
+      'Rule no-such-rule does not exist.',
+    );
   });
 });
