@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -68,11 +68,13 @@ export class ApprovalApi extends Construct {
       path: string,
       file: string,
       extra: Record<string, string> = {},
+      timeout?: Duration,
     ) => {
       const fn = new WardFunction(this, name, {
         entry: `${API}/${file}`,
         serviceName: 'ward-approval-api',
         environment: { ...environment, ...extra },
+        ...(timeout !== undefined ? { timeout } : {}),
       });
       this.api.addRoutes({
         path,
@@ -83,9 +85,16 @@ export class ApprovalApi extends Construct {
       return fn;
     };
 
-    const propose = route('ProposeChange', HttpMethod.POST, '/changes', 'propose-change.ts', {
-      [APPROVAL_ENV.workflowArn]: props.workflow.stateMachineArn,
-    });
+    // A proposal's impact needs the whole rule set: a cold container reads every rule of the
+    // fleet first, so it gets the most an HTTP API integration waits (30 s), not the default.
+    const propose = route(
+      'ProposeChange',
+      HttpMethod.POST,
+      '/changes',
+      'propose-change.ts',
+      { [APPROVAL_ENV.workflowArn]: props.workflow.stateMachineArn },
+      Duration.seconds(29),
+    );
     grantPartitionWrite(props.table, propose, [
       CHANGE_PARTITION_PREFIX,
       IDEMPOTENCY_PARTITION_PREFIX,

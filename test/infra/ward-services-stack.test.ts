@@ -220,3 +220,16 @@ describe('the approval workflow', () => {
     });
   });
 });
+
+describe('function timeouts', () => {
+  it('gives the proposal route, which reads the whole rule set, the 29 s an HTTP API waits; the others the default 10 s', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [
+      string,
+      { Properties: { Timeout: number } },
+    ][];
+    const timeoutOf = (prefix: string) =>
+      functions.find(([id]) => id.startsWith(prefix))?.[1].Properties.Timeout;
+    expect(timeoutOf('ApprovalApiProposeChange')).toBe(29);
+    expect(timeoutOf('ApprovalApiApproveChange')).toBe(10);
+  });
+});
