@@ -49,6 +49,10 @@ export async function benchApprovals(ruleSet: RuleSet): Promise<Figure[]> {
       },
     });
     await seedRegistry(runtime, engine.endpoint, ruleSet);
+    // The approval flow alone: each applied change would also start a promotion (its own
+    // bench), whose work would be counted here and compete for the two cores.
+    for (const rule of runtime.buses.ruleStates().filter((r) => r.name.includes('OnChangeApplied')))
+      runtime.buses.setRuleEnabled(rule.name, false);
     const client = new ApprovalClient(runtime);
 
     const wanted = changesToPropose(ruleSet, CHANGES + LIFECYCLES);
