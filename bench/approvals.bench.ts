@@ -12,6 +12,7 @@ import { synthesizeWardStacks } from '../local/synth';
 import { PRICES_USD } from './aws-prices';
 import { DynamoDbMeter, totalCalls, type DynamoDbUsage } from './dynamodb-meter';
 import { ms, type Figure } from './measure';
+import { benchPromotion } from './promotion.bench';
 
 const CLIENTS = 50;
 const CHANGES = 200;
@@ -31,7 +32,9 @@ interface Proposed {
  * time from proposal to applied bundle, which gives the state transitions, invocations,
  * capacity units, events and objects one approved change costs, priced at list prices.
  */
-export async function benchApprovals(ruleSet: RuleSet): Promise<Figure[]> {
+export async function benchApprovals(
+  ruleSet: RuleSet,
+): Promise<{ approvals: Figure[]; promotion: Figure[] }> {
   const engine = await startDynamoDbLocal();
   const meter = await DynamoDbMeter.start(engine.endpoint);
   const stateDir = mkdtempSync(join(tmpdir(), 'ward-bench-approvals-'));
@@ -55,7 +58,7 @@ export async function benchApprovals(ruleSet: RuleSet): Promise<Figure[]> {
       runtime.buses.setRuleEnabled(rule.name, false);
     const client = new ApprovalClient(runtime);
 
-    const wanted = changesToPropose(ruleSet, CHANGES + LIFECYCLES);
+    const wanted = changesToPropose(ruleSet, CHANGES + LIFECYCLES + 1);
     const proposals = wanted.slice(0, CHANGES);
     const proposeLatency: number[] = [];
     const proposed = await inParallel(CLIENTS, proposals, async (edge) => {
@@ -75,11 +78,21 @@ export async function benchApprovals(ruleSet: RuleSet): Promise<Figure[]> {
     const approving = meter.reset();
     const callsPerApprove = totalCalls(approving) / proposed.length;
 
-    const lifecycle = await measureLifecycles(runtime, client, meter, wanted.slice(CHANGES));
+    const lifecycle = await measureLifecycles(
+      runtime,
+      client,
+      meter,
+      wanted.slice(CHANGES, CHANGES + LIFECYCLES),
+    );
     const perChange = costPerChange(lifecycle);
     const statically = transitionsOnApprovedPath(runtime);
+    const promotion = await benchPromotion(
+      runtime,
+      client,
+      wanted[CHANGES + LIFECYCLES] ?? { from: '', to: '' },
+    );
 
-    return [
+    const approvals = [
       { name: 'fleet in the registry', value: `${ruleSet.services.length} services` },
       {
         name: `propose p50 (${CLIENTS} clients, ${CHANGES} changes)`,
@@ -123,6 +136,7 @@ export async function benchApprovals(ruleSet: RuleSet): Promise<Figure[]> {
       },
       ...perChange,
     ];
+    return { approvals, promotion };
   } catch (error) {
     console.error(logs.slice(-40).join('\n'));
     throw error;
@@ -296,6 +310,13 @@ class ApprovalClient {
       callee: change.requiredApprovals[0]?.group ?? '',
       shown: { diffSha256: change.diffSha256, impactSha256: change.impactSha256 },
     };
+  }
+
+  async proposeAndApprove(edge: { from: string; to: string }): Promise<{ id: string }> {
+    const change = await this.propose(edge.from, edge.to);
+    await this.approve(change, 1, 'proposed');
+    await this.approve(change, 2, 'approved');
+    return { id: change.id };
   }
 
   async approve(change: Proposed, approver: number, expectedState: string): Promise<void> {

@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   printFigures('Compile (2,000 services, 10,000 edges)', compile.figures);
   const registry = await benchRegistry(compile.ruleSet);
   printFigures('Registry on DynamoDB Local (the same fleet)', registry);
-  const approvals = await benchApprovals(compile.ruleSet);
+  const { approvals, promotion } = await benchApprovals(compile.ruleSet);
   printFigures('Approvals through the local runtime (the same fleet)', approvals);
+  printFigures('Promotion of the same fleet’s bundle through the local runtime', promotion);
   const rpcmap = await benchRpcmap();
   printFigures(rpcmap.title, rpcmap.figures);
   const missed = [...compile.figures, ...registry, ...approvals, ...rpcmap.figures].filter(
