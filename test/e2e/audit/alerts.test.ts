@@ -116,9 +116,17 @@ describe('audit alerts through the local runtime', () => {
 
     const alert = await alertOf('break-glass-used', /^oncall@bank\.example used break glass/);
     expect(alert).toMatchObject({ severity: 'critical', paged: true, events: [event.id] });
-    const pages = runtime.runtime.topics
-      .messages()
-      .filter((m) => m.topicName === alertTopicNames('s101').page);
+    // The alert is stored, then published: the page follows the stored alert by a moment.
+    const pages = await eventually(
+      () => {
+        const published = runtime.runtime.topics
+          .messages()
+          .filter((m) => m.topicName === alertTopicNames('s101').page);
+        return published.length > 0 ? published : undefined;
+      },
+      10_000,
+      'the page on the page topic',
+    );
     expect(pages.map((m) => (JSON.parse(m.message) as { id: string }).id)).toEqual([alert.id]);
 
     const text = await ward(['alerts', '--table', runtime.registryTable()], {
