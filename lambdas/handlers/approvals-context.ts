@@ -18,7 +18,8 @@ export class MissingConfigurationError extends Error {
   override readonly name = 'MissingConfigurationError';
 }
 
-function required(name: string): string {
+/** An environment variable the function's stack must set; missing, the function fails closed. */
+export function required(name: string): string {
   const value = process.env[name];
   if (value === undefined || value === '')
     throw new MissingConfigurationError(`${name} is not set; the function's stack must set it`);

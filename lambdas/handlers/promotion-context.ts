@@ -11,14 +11,7 @@ import { DynamoStageRecords } from '../adapters/stages/dynamo-stage-records';
 import { StepFunctionsApprovalWorkflow } from '../adapters/workflow/step-functions-approval-workflow';
 import { PROMOTION_ENV } from '../contracts/promotion-contracts';
 import type { GateDependencies } from '../core/promotion/use-cases/gate-steps';
-import { MissingConfigurationError } from './approvals-context';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '')
-    throw new MissingConfigurationError(`${name} is not set; the function's stack must set it`);
-  return value;
-}
+import { required } from './approvals-context';
 
 let cached: Partial<Record<keyof GateDependencies, unknown>> = {};
 const once = <T>(key: keyof GateDependencies, make: () => T): T => (cached[key] ??= make()) as T;

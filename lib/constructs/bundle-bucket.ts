@@ -1,12 +1,7 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-  type IBucket,
-} from 'aws-cdk-lib/aws-s3';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogBucket } from './access-log-bucket';
 
 /** Properties of a {@link BundleBucket}. */
 export interface BundleBucketProps {
@@ -30,19 +25,7 @@ export class BundleBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: BundleBucketProps) {
     super(scope, id);
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Logging the log bucket into itself would loop; this is where the access logs end.
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket receives the bundle bucket’s access logs; logging it into itself would loop.',
-    });
+    const accessLogs = accessLogBucket(this, 'AccessLogs', 'bundle bucket');
     this.accessLogs = accessLogs;
     this.bucket = new Bucket(this, 'Bucket', {
       bucketName: props.bucketName,

@@ -1,13 +1,8 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-  type IBucket,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogBucket } from '../constructs/access-log-bucket';
 
 /**
  * The pipeline's artifact store: encrypted with a rotating key of its own (the stage accounts'
@@ -19,18 +14,7 @@ export class PipelineArtifacts extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket receives the artifact bucket’s access logs; logging it into itself would loop.',
-    });
+    const accessLogs = accessLogBucket(this, 'AccessLogs', 'artifact bucket');
     this.bucket = new Bucket(this, 'Bucket', {
       encryptionKey: new Key(this, 'Key', {
         description: 'Ward pipeline artifacts',
