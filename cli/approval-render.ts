@@ -1,4 +1,10 @@
-import type { IngressRule, ResourceGrant, Service, Team } from '../lambdas/core/model/schemas';
+import type {
+  EdgeRule,
+  IngressRule,
+  ResourceGrant,
+  Service,
+  Team,
+} from '../lambdas/core/model/schemas';
 import { RULE_COLLECTIONS } from '../lambdas/core/rules/problems';
 import { describeRule, type RuleOf } from '../lambdas/core/rules/rule-identity';
 import type { ChangeView } from './api-client';
@@ -30,6 +36,15 @@ function ruleDetail(collection: (typeof RULE_COLLECTIONS)[number], rule: unknown
     }
     case 'teams':
       return ` (group ${(rule as Team).group})`;
+    case 'edgeRules': {
+      const edge = rule as EdgeRule;
+      const count =
+        edge.geoRules.length +
+        edge.rateLimits.length +
+        edge.customRules.length +
+        edge.managedRuleGroups.length;
+      return ` (${edge.scope}, of ${edge.service}, default ${edge.defaultAction}, ${count} rules)`;
+    }
     default:
       return '';
   }
@@ -43,7 +58,8 @@ export function diffLines(change: ChangeView['change']): string[] {
     ['+', change.add],
   ] as const)
     for (const collection of RULE_COLLECTIONS)
-      for (const rule of side[collection] as readonly RuleOf[typeof collection][])
+      // An API older than this CLI sends no collections it does not know.
+      for (const rule of (side[collection] ?? []) as readonly RuleOf[typeof collection][])
         lines.push(ruleLine(sign, collection, rule));
   return lines;
 }
@@ -58,7 +74,7 @@ export function whatOf(view: ChangeView): string {
     ['-', view.change.remove],
   ] as const)
     for (const collection of RULE_COLLECTIONS)
-      if (side[collection].length > 0)
+      if ((side[collection] ?? []).length > 0)
         counts.push(`${sign}${side[collection].length} ${collection}`);
   return counts.join(', ');
 }

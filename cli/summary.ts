@@ -8,5 +8,7 @@ export function summariseRuleSet(set: RuleSet) {
     ingress: set.ingress.length,
     egress: set.egress.length,
     grants: set.grants.length,
+    edgeEndpoints: set.edgeRules.length,
+    workloadGroups: new Set(set.services.flatMap((s) => s.workloadGroup ?? [])).size,
   };
 }

@@ -22,7 +22,7 @@ export function registerCompile(program: Command, io: CliIo, done: (code: ExitCo
   program
     .command('compile')
     .description(
-      'compile a fleet (or the registry) into NetworkPolicies, Cilium and Vault policies',
+      'compile a fleet (or the registry) into NetworkPolicies, Cilium, Vault, WAF and DNS Firewall policies',
     )
     .argument('[dir]', 'fleet directory')
     .requiredOption('--out <dir>', 'bundle directory (new, empty, or an earlier bundle)')
@@ -95,6 +95,8 @@ function describeBundle(
         ['NetworkPolicies', count(/\.(ingress|egress|observe)\.yaml$|ward-default-deny\.yaml$/)],
         ['CiliumNetworkPolicies', count(/\.fqdn-egress\.yaml$/)],
         ['Vault policies', count(/^vault\//)],
+        ['WAF web ACLs', count(/^waf\//)],
+        ['DNS Firewall rule groups', summary.workloadGroups],
         ['files', summary.files],
       ],
     ).trimEnd(),

@@ -23,7 +23,8 @@ export function registerValidate(
         options.format === 'json'
           ? json({ ok: true, problems: [], summary })
           : `${paint(io, 'green', 'ok')} ${dir}: ${summary.services} services, ${summary.teams} teams, ` +
-              `${summary.ingress} ingress, ${summary.egress} egress, ${summary.grants} grants\n`,
+              `${summary.ingress} ingress, ${summary.egress} egress, ${summary.grants} grants, ` +
+              `${summary.edgeEndpoints} edge endpoints, ${summary.workloadGroups} workload groups\n`,
       );
       done(ExitCode.ok);
     });

@@ -9,6 +9,8 @@ import { REGISTRY_TABLE_ENV } from '../../lambdas/contracts/registry-table';
 import { emptyDelta, type RuleSetChange } from '../../lambdas/core/rules/change';
 import { RuleSetValidationError } from '../../lambdas/core/rules/problems';
 import { createRuleSet, ruleSetSha256, type RuleSet } from '../../lambdas/core/rules/rule-set';
+import { readFleet } from '../../cli/fleet/read-fleet';
+import { EXAMPLE_FLEET } from '../support/cli-harness';
 import { useRegistryTables } from '../support/registry-table';
 
 const tables = useRegistryTables('round-trip');
@@ -78,6 +80,33 @@ describe('DynamoRuleRegistry: writing and reading whole rule sets', () => {
       counts: { services: 3, teams: 2, ingress: 3, egress: 1, grants: 1 },
       lease: undefined,
     });
+  });
+
+  it('given the example fleet (edge rules, workload groups), when written and read back, then it is equal with the same hash, and an edited endpoint is one new version', async () => {
+    const registry = await newRegistry();
+    const fleet = await readFleet(EXAMPLE_FLEET);
+    const committed = await registry.write(await registry.readCurrent(), fleet);
+    const reread = await registry.readCurrent();
+    expect(reread).toEqual(committed);
+    expect(ruleSetSha256(reread)).toBe(ruleSetSha256(fleet));
+    expect(reread.edgeRules.map((r) => `${r.service}/${r.endpoint}`)).toEqual([
+      'service.api-gateway/checkout-cdn',
+      'service.api-gateway/public-api',
+    ]);
+    expect(reread.services.filter((s) => s.workloadGroup !== undefined).length).toBe(3);
+
+    const before = reread.edgeRules.find((r) => r.endpoint === 'checkout-cdn')!;
+    const after = { ...before, rateLimits: [{ ...before.rateLimits[0]!, limit: 300 }] };
+    const next = await registry.applyChange(
+      change({ remove: { edgeRules: [before] }, add: { edgeRules: [after] } }),
+      committed.version,
+    );
+    expect(next.version).toBe(committed.version + 1);
+    expect(await registry.readCurrent()).toEqual(next);
+    expect(next.edgeRules.find((r) => r.endpoint === 'checkout-cdn')?.rateLimits[0]?.limit).toBe(
+      300,
+    );
+    expect((await registry.status()).counts).toMatchObject({ edgeRules: 2 });
   });
 
   it('given a committed rule set, when a change is applied, then the next version holds exactly the changed rules', async () => {

@@ -69,7 +69,7 @@ export function fleetInput(shape: FleetShape): Required<Omit<RuleSetInput, 'vers
     path: `secret/data/${serviceName(i % shape.services)}/key-${i}`,
     capabilities: ['read'],
   }));
-  return { services, teams, ingress: [...edges.values()], egress, grants };
+  return { services, teams, ingress: [...edges.values()], egress, grants, edgeRules: [] };
 }
 
 /** The same fleet as a validated rule set at `version`. */

@@ -1,12 +1,13 @@
 import { RegistryTableKeys } from '../../contracts/registry-table';
 import type {
+  EdgeRule,
   EgressRule,
   IngressRule,
   ResourceGrant,
   Service,
   Team,
 } from '../../core/model/schemas';
-import type { RuleCollection } from '../../core/rules/problems';
+import { RULE_COLLECTIONS, type RuleCollection } from '../../core/rules/problems';
 import { ruleKey, type RuleOf } from '../../core/rules/rule-identity';
 import { RegistryCorruptError } from './errors';
 
@@ -27,6 +28,7 @@ export const ENTITY = {
   ingress: 'rule:ingress',
   egress: 'rule:egress',
   grants: 'rule:grant',
+  edgeRules: 'rule:edge',
   head: 'ruleset:head',
   journal: 'ruleset:journal',
 } as const;
@@ -35,7 +37,7 @@ export const ENTITY = {
 export const RULE_ENTITY_PREFIX = 'rule:';
 
 const COLLECTION_OF_ENTITY = new Map<string, RuleCollection>(
-  (['services', 'teams', 'ingress', 'egress', 'grants'] as const).map((c) => [ENTITY[c], c]),
+  RULE_COLLECTIONS.map((c) => [ENTITY[c], c]),
 );
 
 export const HEAD_KEY = { [KEY.partitionKey]: 'RULESET', [KEY.sortKey]: 'HEAD' } as const;
@@ -87,6 +89,10 @@ export function chainKeyOf<C extends RuleCollection>(collection: C, rule: RuleOf
     case 'grants': {
       const grant = rule as ResourceGrant;
       return { pk: servicePk(grant.service), skPrefix: `GRANT#${grant.path}#v` };
+    }
+    case 'edgeRules': {
+      const edge = rule as EdgeRule;
+      return { pk: servicePk(edge.service), skPrefix: `EDGE#${edge.endpoint}#v` };
     }
   }
   throw new Error(`unknown rule collection ${String(collection)}`);

@@ -20,10 +20,10 @@ export class UnapprovableChangeError extends Error {
 
 /**
  * The approvals a change needs. Every service it touches (the callee of an ingress rule, the
- * service of an egress rule or grant, a service added, removed or edited) needs its owning
- * team: one person for `standard`, two for `critical`. A change to who approves (a service's
- * owning team or tier, a team's group, a team or service added or removed) also needs the
- * security team, so nobody widens their own power alone. Teams and groups are read from the
+ * service of an egress rule, grant or edge rule, a service added, removed or edited) needs its
+ * owning team: one person for `standard`, two for `critical`. A change to who approves (a
+ * service's owning team or tier, a team's group, a team or service added or removed) or to an
+ * endpoint's WAF rules also needs the security team, so nobody widens their own power alone. Teams and groups are read from the
  * rule set as it is now: a proposed change cannot choose its own approvers.
  */
 export function requiredApprovals(
@@ -52,6 +52,7 @@ export function requiredApprovals(
     ...[...change.add.ingress, ...change.remove.ingress].map((r) => r.to),
     ...[...change.add.egress, ...change.remove.egress].map((r) => r.service),
     ...[...change.add.grants, ...change.remove.grants].map((g) => g.service),
+    ...[...change.add.edgeRules, ...change.remove.edgeRules].map((r) => r.service),
   ]);
   for (const name of touched) {
     const service = services.get(name) ?? added.services.get(name);
@@ -59,6 +60,12 @@ export function requiredApprovals(
       throw new UnapprovableChangeError(`the change names service ${name}, which does not exist`);
     need(service.team, tierApprovals(service), `rules of ${name}`);
   }
+
+  // Edge rules decide what the internet may send: the security team owns WAF policy as a whole.
+  for (const endpoint of new Set(
+    [...change.add.edgeRules, ...change.remove.edgeRules].map((r) => r.endpoint),
+  ))
+    governance(`edge rules of ${endpoint}`);
 
   // Services themselves: edits of owner or tier are governance; other edits need the owner.
   const removedServices = new Map(change.remove.services.map((s) => [s.name, s]));

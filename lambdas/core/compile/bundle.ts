@@ -1,4 +1,8 @@
 import { canonicalJson, sha256Hex } from '../canonical-json';
+import { compileDnsFirewall, DnsFirewallError, dnsFirewallFiles } from '../edge/dns-firewall';
+import { compileRuleSetEdges } from '../edge/edge-rule-checks';
+import { describeProblem, EdgeRulesError } from '../edge/edge-rules-error';
+import { edgeRuleFiles } from '../edge/waf-compiler';
 import { ensureValidRuleSet, ruleSetSha256, type RuleSet } from '../rules/rule-set';
 import { fqdnEgressPolicy } from './cilium';
 import { compare, indexRuleSet, type ServiceView } from './fleet-index';
@@ -44,6 +48,10 @@ export interface BundleManifest {
     readonly ingressEdges: number;
     readonly egressRules: number;
     readonly grants: number;
+    /** Public endpoints with WAF rules (`waf/<endpoint>.json`). */
+    readonly edgeEndpoints: number;
+    /** Groups of services outside Kubernetes with DNS Firewall rules (`dns-firewall/`). */
+    readonly workloadGroups: number;
     readonly enforced: number;
     readonly observed: number;
     readonly files: number;
@@ -70,9 +78,11 @@ export class CompilationError extends Error {
 /**
  * Compiles a rule set into its bundle: per namespace a default-deny policy; per service an
  * ingress and an egress NetworkPolicy, a CiliumNetworkPolicy for DNS-name egress, a Vault
- * policy; and the manifest. Deterministic: the same rules and options give the same bytes.
+ * policy; per public endpoint its WAF web ACL (`waf/`); per workload group outside Kubernetes
+ * its DNS Firewall domain lists and rule group (`dns-firewall/`); and the manifest. Deterministic: the same rules and options give the same bytes.
  * Fails closed: the rule set is validated again, and anything over the enforcement engine's
- * limits throws `CompilationError` rather than yield a bundle that breaks in the cluster.
+ * limits (Cilium, Kubernetes, WAF capacity, DNS Firewall) throws `CompilationError` naming the
+ * service, endpoint or rule, rather than yield a bundle that breaks where it is pushed.
  */
 export function compileBundle(
   ruleSet: RuleSet,
@@ -107,12 +117,49 @@ export function compileBundle(
       writeObject(`${dir}.observe.yaml`, observeAllowAllPolicy(view.service, options));
     files.set(`vault/${name}.hcl`, vaultPolicy(view, options));
   }
+  for (const [path, text] of edgeFiles(set, problems)) files.set(path, text);
   if (problems.length > 0) throw new CompilationError(problems);
 
   const sorted = new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
   const manifest = buildManifest(set, options, views, sorted);
   sorted.set(MANIFEST_PATH, `${canonicalJson(manifest, 2)}\n`);
   return { files: new Map([...sorted.entries()].sort(([a], [b]) => compare(a, b))), manifest };
+}
+
+/** The `waf/` and `dns-firewall/` files; what WAF or DNS Firewall would refuse goes to `problems`. */
+function edgeFiles(set: RuleSet, problems: string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  try {
+    for (const [path, text] of edgeRuleFiles(compileRuleSetEdges(set.edgeRules)))
+      files.set(path, text);
+  } catch (error) {
+    if (!(error instanceof EdgeRulesError)) throw error;
+    problems.push(...error.problems.map((p) => `edge ${describeProblem(p)}`));
+  }
+  const groups = workloadGroupsOf(set);
+  if (groups.length === 0) return files;
+  try {
+    for (const [path, text] of dnsFirewallFiles(
+      compileDnsFirewall(set, { workloadGroups: groups }),
+    ))
+      files.set(path, text);
+  } catch (error) {
+    if (!(error instanceof DnsFirewallError)) throw error;
+    problems.push(...error.problems.map((p) => `DNS Firewall: ${p}`));
+  }
+  return files;
+}
+
+/** Services outside Kubernetes by the workload group they run in, groups in name order. */
+export function workloadGroupsOf(set: RuleSet): { name: string; services: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const service of set.services) {
+    if (service.workloadGroup === undefined) continue;
+    groups.set(service.workloadGroup, [...(groups.get(service.workloadGroup) ?? []), service.name]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, services]) => ({ name, services }));
 }
 
 function buildManifest(
@@ -140,6 +187,8 @@ function buildManifest(
       ingressEdges: set.ingress.length,
       egressRules: set.egress.length,
       grants: set.grants.length,
+      edgeEndpoints: set.edgeRules.length,
+      workloadGroups: workloadGroupsOf(set).length,
       enforced: views.length - observed.length,
       observed: observed.length,
       files: files.size + 1,

@@ -48,6 +48,22 @@ export const ServiceFileSchema = z.strictObject({
   egress: z.array(EgressSchema).default([]),
   /** Vault paths beyond the service's own: `path` (read) or `{path, capabilities}`. */
   grants: z.array(GrantSchema).default([]),
+  /**
+   * The workload group (usually the VPC) the service also runs in outside Kubernetes: its
+   * egress then compiles to DNS Firewall rules for that group too.
+   */
+  workloadGroup: z.string().optional(),
+  /**
+   * The WAF configuration of each public endpoint (load balancer, API, distribution) in front
+   * of this service. Checked in full by the rule-set schema, which names the rule at fault.
+   */
+  edgeRules: z
+    .array(
+      z.record(z.string(), z.unknown()).refine((edge) => !('service' in edge), {
+        message: 'an endpoint belongs to the service whose file it is in; drop "service"',
+      }),
+    )
+    .default([]),
 });
 
 /** `teams.yaml` at the fleet's root. */

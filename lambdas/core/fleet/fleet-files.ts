@@ -53,6 +53,8 @@ interface Origin {
   readonly source: ParsedFile;
   readonly path: YamlPath;
   readonly fields: Readonly<Record<string, YamlPath>>;
+  /** Fields not in `fields` are written under `path` as they are named (`rateLimits.0.limit`). */
+  readonly nested?: boolean;
 }
 
 interface ParsedFile {
@@ -80,6 +82,7 @@ export function parseFleet(sources: FleetSources, version = 0): RuleSet {
     ingress: [],
     egress: [],
     grants: [],
+    edgeRules: [],
   };
   const input = {
     version,
@@ -88,6 +91,7 @@ export function parseFleet(sources: FleetSources, version = 0): RuleSet {
     ingress: [] as unknown[],
     egress: [] as unknown[],
     grants: [] as unknown[],
+    edgeRules: [] as unknown[],
   };
   const add = (collection: RuleCollection, item: unknown, origin: Origin) => {
     input[collection].push(item);
@@ -121,7 +125,10 @@ export function parseFleet(sources: FleetSources, version = 0): RuleSet {
           const fieldPath =
             field === undefined
               ? undefined
-              : (origin.fields[field] ?? origin.fields[field.split('.')[0] ?? '']);
+              : (origin.fields[field] ??
+                (origin.nested === true
+                  ? [...origin.path, ...field.split('.').map(yamlKey)]
+                  : origin.fields[field.split('.')[0] ?? '']));
           const first =
             problem.duplicateOf === undefined
               ? undefined
@@ -151,6 +158,7 @@ function addService(source: ParsedFile, file: ServiceFile, add: AddRule): void {
       tier: file.tier,
       isolation: file.isolation,
       labels: file.labels,
+      ...(file.workloadGroup !== undefined ? { workloadGroup: file.workloadGroup } : {}),
     },
     {
       source,
@@ -162,6 +170,7 @@ function addService(source: ParsedFile, file: ServiceFile, add: AddRule): void {
         tier: ['tier'],
         isolation: ['isolation'],
         labels: ['labels'],
+        workloadGroup: ['workloadGroup'],
       },
     },
   );
@@ -204,6 +213,18 @@ function addService(source: ParsedFile, file: ServiceFile, add: AddRule): void {
       { source, path: ['grants', i], fields: { service: ['service'], path: ['grants', i] } },
     );
   });
+  file.edgeRules.forEach((edge, i) => {
+    add(
+      'edgeRules',
+      { ...edge, service: name },
+      { source, path: ['edgeRules', i], fields: { service: ['service'] }, nested: true },
+    );
+  });
+}
+
+/** A dotted field path's part as a YAML path key: list positions are numbers. */
+function yamlKey(part: string): string | number {
+  return /^[0-9]+$/.test(part) ? Number(part) : part;
 }
 
 /** `host:443` -> {host, port}; anything else is left whole for the host check to judge. */

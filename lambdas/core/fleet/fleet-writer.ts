@@ -28,6 +28,7 @@ export function ruleSetToFleetFiles(set: RuleSet): Map<string, string> {
   }
   const egressOf = groupBy(set.egress, (r) => r.service);
   const grantsOf = groupBy(set.grants, (g) => g.service);
+  const edgeRulesOf = groupBy(set.edgeRules, (r) => r.service);
 
   for (const service of set.services) {
     const egress = (egressOf.get(service.name) ?? []).map((r) =>
@@ -37,6 +38,9 @@ export function ruleSetToFleetFiles(set: RuleSet): Map<string, string> {
       g.capabilities.length === 1 && g.capabilities[0] === 'read'
         ? g.path
         : { path: g.path, capabilities: g.capabilities },
+    );
+    const edgeRules = (edgeRulesOf.get(service.name) ?? []).map(
+      ({ service: _service, ...endpoint }) => endpoint,
     );
     const file = {
       service: service.name,
@@ -50,6 +54,8 @@ export function ruleSetToFleetFiles(set: RuleSet): Map<string, string> {
       ...(callersOf.has(service.name) ? { callers: callersOf.get(service.name) } : {}),
       ...(egress.length > 0 ? { egress } : {}),
       ...(grants.length > 0 ? { grants } : {}),
+      ...(service.workloadGroup !== undefined ? { workloadGroup: service.workloadGroup } : {}),
+      ...(edgeRules.length > 0 ? { edgeRules } : {}),
     };
     files.set(`services/${service.name}/${SERVICE_FILE_NAME}`, stringify(file));
   }

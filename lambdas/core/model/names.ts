@@ -26,6 +26,19 @@ export function namespaceProblem(name: string): string | undefined {
   return undefined;
 }
 
+const WORKLOAD_GROUP = /^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$/;
+
+/**
+ * A workload group (the VPC a service runs in outside Kubernetes). Short enough that the DNS
+ * Firewall names derived from it (`ward-<group>-allow`) stay within DNS Firewall's 64 characters.
+ */
+export function workloadGroupProblem(name: string): string | undefined {
+  if (!WORKLOAD_GROUP.test(name)) {
+    return `"${name}" is not a valid workload group: use 1-50 lowercase letters, digits and "-", starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
 export function teamNameProblem(name: string): string | undefined {
   if (!TEAM_NAME.test(name)) {
     return `"${name}" is not a valid team name: use 1-63 lowercase letters, digits and "-"`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EdgeEndpointSchema } from '../edge/waf-config-schema';
 import {
   egressHostProblem,
   labelKeyProblem,
@@ -8,6 +9,7 @@ import {
   serviceNameProblem,
   teamNameProblem,
   vaultPathProblem,
+  workloadGroupProblem,
 } from './names';
 
 /** A zod string checked by one of the `*Problem` functions, so both speak the same words. */
@@ -23,6 +25,7 @@ export const TeamNameSchema = checkedString(teamNameProblem);
 export const NamespaceSchema = checkedString(namespaceProblem);
 export const EgressHostSchema = z.string().toLowerCase().pipe(checkedString(egressHostProblem));
 export const VaultPathSchema = checkedString(vaultPathProblem);
+export const WorkloadGroupSchema = checkedString(workloadGroupProblem);
 export const PortNumberSchema = z.number().superRefine((value, ctx) => {
   const reason = portProblem(value);
   if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
@@ -44,6 +47,11 @@ export const ServiceSchema = z.strictObject({
   /** New services are isolated from the start; `observe` is an explicit, reviewed choice. */
   isolation: IsolationSchema.default('enforced'),
   labels: LabelsSchema,
+  /**
+   * The service (also) runs outside Kubernetes, in this workload group (usually its VPC): its
+   * egress rules then compile to Route 53 Resolver DNS Firewall rules for the group as well.
+   */
+  workloadGroup: WorkloadGroupSchema.optional(),
 });
 
 export const TeamSchema = z.strictObject({
@@ -96,6 +104,12 @@ export const ResourceGrantSchema = z.strictObject({
     .default(['read']),
 });
 
+/**
+ * The WAF configuration of one public endpoint (a load balancer, API or distribution), owned
+ * by the service behind it: its owning team and the security team approve changes to it.
+ */
+export const EdgeRuleSchema = EdgeEndpointSchema.extend({ service: ServiceNameSchema });
+
 export const RuleSetInputSchema = z.strictObject({
   version: z.number().int().nonnegative().default(0),
   services: z.array(ServiceSchema).default([]),
@@ -103,6 +117,7 @@ export const RuleSetInputSchema = z.strictObject({
   ingress: z.array(IngressRuleSchema).default([]),
   egress: z.array(EgressRuleSchema).default([]),
   grants: z.array(ResourceGrantSchema).default([]),
+  edgeRules: z.array(EdgeRuleSchema).default([]),
 });
 
 export type Tier = z.infer<typeof TierSchema>;
@@ -115,5 +130,6 @@ export type PortSpec = Readonly<z.infer<typeof PortSpecSchema>>;
 export type IngressRule = Readonly<z.infer<typeof IngressRuleSchema>>;
 export type EgressRule = Readonly<z.infer<typeof EgressRuleSchema>>;
 export type ResourceGrant = Readonly<z.infer<typeof ResourceGrantSchema>>;
+export type EdgeRule = Readonly<z.output<typeof EdgeRuleSchema>>;
 /** What callers hand to `createRuleSet`: defaults may be omitted. */
 export type RuleSetInput = z.input<typeof RuleSetInputSchema>;

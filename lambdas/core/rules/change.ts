@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson } from '../canonical-json';
 import {
+  EdgeRuleSchema,
   EgressRuleSchema,
   IngressRuleSchema,
   ResourceGrantSchema,
@@ -36,8 +37,9 @@ const DeltaSchema = z
     ingress: z.array(IngressRuleSchema).default([]),
     egress: z.array(EgressRuleSchema).default([]),
     grants: z.array(ResourceGrantSchema).default([]),
+    edgeRules: z.array(EdgeRuleSchema).default([]),
   })
-  .default({ services: [], teams: [], ingress: [], egress: [], grants: [] });
+  .default({ services: [], teams: [], ingress: [], egress: [], grants: [], edgeRules: [] });
 
 export const RuleSetChangeSchema = z.strictObject({ remove: DeltaSchema, add: DeltaSchema });
 
@@ -67,7 +69,7 @@ export function parseChange(input: unknown): RuleSetChange {
 }
 
 export function emptyDelta(): RuleSetDelta {
-  return { services: [], teams: [], ingress: [], egress: [], grants: [] };
+  return { services: [], teams: [], ingress: [], egress: [], grants: [], edgeRules: [] };
 }
 
 /** The change that turns `from` into `to`: `apply(from, diff(from, to))` has `to`'s content. */

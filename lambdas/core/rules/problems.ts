@@ -1,5 +1,12 @@
 /** The collections of a rule set, in the order they are reported. */
-export const RULE_COLLECTIONS = ['services', 'teams', 'ingress', 'egress', 'grants'] as const;
+export const RULE_COLLECTIONS = [
+  'services',
+  'teams',
+  'ingress',
+  'egress',
+  'grants',
+  'edgeRules',
+] as const;
 export type RuleCollection = (typeof RULE_COLLECTIONS)[number];
 
 export type RuleProblemCode =

@@ -1,4 +1,11 @@
-import type { EgressRule, IngressRule, ResourceGrant, Service, Team } from '../model/schemas';
+import type {
+  EdgeRule,
+  EgressRule,
+  IngressRule,
+  ResourceGrant,
+  Service,
+  Team,
+} from '../model/schemas';
 import type { RuleCollection } from './problems';
 
 export interface RuleOf {
@@ -7,6 +14,7 @@ export interface RuleOf {
   ingress: IngressRule;
   egress: EgressRule;
   grants: ResourceGrant;
+  edgeRules: EdgeRule;
 }
 
 /**
@@ -31,6 +39,9 @@ export function ruleKey<C extends RuleCollection>(collection: C, item: RuleOf[C]
       const grant = item as ResourceGrant;
       return `${grant.service} : ${grant.path}`;
     }
+    case 'edgeRules':
+      // Endpoint names are unique across scopes: each is one file in the bundle (waf/<name>.json).
+      return (item as EdgeRule).endpoint;
   }
   throw new Error(`unknown rule collection ${String(collection)}`);
 }
@@ -41,6 +52,7 @@ const NOUN: Record<RuleCollection, string> = {
   ingress: 'ingress rule',
   egress: 'egress rule',
   grants: 'grant',
+  edgeRules: 'edge endpoint',
 };
 
 /** How a message names a rule: `ingress rule service.a -> service.b`. */
@@ -64,5 +76,7 @@ export function describeRawRule(collection: RuleCollection, raw: unknown, index:
       return `egress rule ${text('service')} -> ${text('host')}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`;
     case 'grants':
       return `grant ${text('service')} : ${text('path')}`;
+    case 'edgeRules':
+      return `edge endpoint ${text('endpoint')}`;
   }
 }

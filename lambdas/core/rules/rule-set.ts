@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonical-json';
+import { describeRawEdgeRule, edgeRuleProblems } from '../edge/edge-rule-checks';
 import {
+  EdgeRuleSchema,
   EgressRuleSchema,
   IngressRuleSchema,
   ResourceGrantSchema,
   RuleSetInputSchema,
   ServiceSchema,
   TeamSchema,
+  type EdgeRule,
   type EgressRule,
   type IngressRule,
   type ResourceGrant,
@@ -33,6 +36,8 @@ export interface RuleSet {
   readonly ingress: readonly IngressRule[];
   readonly egress: readonly EgressRule[];
   readonly grants: readonly ResourceGrant[];
+  /** WAF configurations of public endpoints, each owned by a service. */
+  readonly edgeRules: readonly EdgeRule[];
 }
 
 type ParsedInput = z.output<typeof RuleSetInputSchema>;
@@ -76,10 +81,14 @@ export function ensureValidRuleSet(set: RuleSet): RuleSet {
   return validatedRuleSets.has(set) ? set : createRuleSet(set);
 }
 
-/** The SHA-256 of a rule set's content, independent of its version number. */
+/**
+ * The SHA-256 of a rule set's content, independent of its version number. Edge rules came
+ * after the first rule sets were stored: they count only when there are some, so a rule set
+ * without any keeps the hash it was committed with.
+ */
 export function ruleSetSha256(set: RuleSet): string {
-  const { version: _version, ...content } = set;
-  return sha256Hex(canonicalJson(content));
+  const { version: _version, edgeRules, ...content } = set;
+  return sha256Hex(canonicalJson(edgeRules.length > 0 ? { ...content, edgeRules } : content));
 }
 
 export function emptyRuleSet(version = 0): RuleSet {
@@ -98,12 +107,16 @@ function schemaProblems(error: z.ZodError, input: unknown): RuleProblem[] {
       };
     }
     const raw = itemOf(input, collection, index);
-    const field = rest.map(String).join('.');
-    const subject = describeRawRule(collection, raw, index);
+    const { subject, field } =
+      collection === 'edgeRules'
+        ? describeRawEdgeRule(raw, index, rest)
+        : { subject: describeRawRule(collection, raw, index), field: rest.map(String).join('.') };
+    // The location keeps the whole path even where the message names a rule instead.
+    const at = rest.map(String).join('.');
     return {
       code: 'invalid',
       message: field ? `${subject}: ${field}: ${issue.message}` : `${subject}: ${issue.message}`,
-      at: { collection, index, ...(field ? { field } : {}) },
+      at: { collection, index, ...(at ? { field: at } : {}) },
     };
   });
 }
@@ -222,6 +235,17 @@ function referenceProblems(input: SalvagedInput): RuleProblem[] {
     requireService('grants', i, 'service', grant.service, describeRule('grants', grant));
   });
 
+  const edgeRules = present(input.edgeRules);
+  input.edgeRules.forEach((rule, i) => {
+    if (rule === undefined) return;
+    requireService('edgeRules', i, 'service', rule.service, describeRule('edgeRules', rule));
+  });
+  // What WAF itself would refuse (capacity, contradictions), so no such rule set is ever stored.
+  if (edgeRules.length === input.edgeRules.length) {
+    for (const problem of edgeRuleProblems(edgeRules))
+      report('invalid', 'edgeRules', problem.index, problem.message, problem.field);
+  }
+
   return sortProblems(problems);
 }
 
@@ -237,6 +261,7 @@ const ITEM_SCHEMAS = {
   ingress: IngressRuleSchema,
   egress: EgressRuleSchema,
   grants: ResourceGrantSchema,
+  edgeRules: EdgeRuleSchema,
 } as const;
 
 /**
@@ -285,6 +310,7 @@ function canonicalise(input: ParsedInput): RuleSet {
     ingress: sorted('ingress', input.ingress),
     egress: sorted('egress', input.egress),
     grants: sorted('grants', input.grants),
+    edgeRules: sorted('edgeRules', input.edgeRules),
   };
 }
 
@@ -306,9 +332,32 @@ export function canonicalRule<C extends RuleCollection>(collection: C, item: Rul
       const grant = item as ResourceGrant;
       return { ...grant, capabilities: [...new Set(grant.capabilities)].sort() } as RuleOf[C];
     }
+    case 'edgeRules':
+      return canonicalEdgeRule(item as EdgeRule) as RuleOf[C];
     default:
       return { ...item };
   }
+}
+
+/**
+ * The compiler orders an endpoint's rules by category, `order` and name, and its IP lists by
+ * address, so the order they are written in means nothing: sorted, a reordered file is no change.
+ */
+function canonicalEdgeRule(rule: EdgeRule): EdgeRule {
+  const byName = <T extends { name: string }>(items: readonly T[]) =>
+    [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    ...rule,
+    ipAllowList: [...rule.ipAllowList].sort(),
+    ipDenyList: [...rule.ipDenyList].sort(),
+    geoRules: byName(rule.geoRules),
+    rateLimits: byName(rule.rateLimits),
+    customRules: byName(rule.customRules),
+    managedRuleGroups: [...rule.managedRuleGroups].sort((a, b) => {
+      const [x, y] = [`${a.vendor}/${a.name}`, `${b.vendor}/${b.name}`];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }),
+  };
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {
