@@ -51,6 +51,7 @@ export class WardServicesStack extends Stack {
       auditBus: data.auditBus,
       bundleBucketName: bundleBucketName(config.stage),
       manifestsBucketName: manifestsBucketName(config.stage),
+      fleetStages: config.promotionTargets,
     });
     this.api = new ApprovalApi(this, 'ApprovalApi', {
       table,

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { REGISTRY_TABLE_ENV } from './registry-table';
+import { STAGES, type StageName } from './stages';
 
 /** Environment variables of the promotion workflow's functions (set by the CDK construct). */
 export const PROMOTION_ENV = {
@@ -8,7 +10,48 @@ export const PROMOTION_ENV = {
   /** Where the Kubernetes and Vault manifests go for GitOps controllers, per fleet stage. */
   manifestsBucket: 'WARD_MANIFESTS_BUCKET',
   promotionWorkflowArn: 'WARD_PROMOTION_WORKFLOW_ARN',
+  /**
+   * Per fleet stage, the role a function assumes to reach the stage's WAF and DNS Firewall
+   * (each stage is its own account) and the Region they are in, as JSON
+   * ({@link PromotionTargetsSchema}). Only the functions that touch targets get it, each with
+   * the roles it may assume: apply the writing ones, verify and drift the reading ones.
+   */
+  targets: 'WARD_PROMOTION_TARGETS',
 } as const;
+
+/**
+ * The roles in each fleet stage's account that Ward's promotion functions assume: one that
+ * may change Ward's web ACLs, IP sets, regex sets and DNS Firewall lists and rule groups, and
+ * one that may only read them (verification and drift checks).
+ */
+export const PROMOTION_TARGET_ROLE_NAMES = {
+  apply: 'ward-promotion-apply',
+  read: 'ward-promotion-read',
+} as const;
+export type PromotionTargetAccess = keyof typeof PROMOTION_TARGET_ROLE_NAMES;
+
+const RoleArnSchema = z
+  .string()
+  .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN');
+
+export const PromotionTargetsSchema = z.strictObject(
+  Object.fromEntries(
+    STAGES.map((stage) => [
+      stage,
+      z.strictObject({ roleArn: RoleArnSchema, region: z.string().min(1) }),
+    ]),
+  ) as Record<StageName, z.ZodObject<{ roleArn: typeof RoleArnSchema; region: z.ZodString }>>,
+);
+export type PromotionTargets = z.output<typeof PromotionTargetsSchema>;
+
+/** The ARN of a promotion target role in a fleet stage's account. */
+export function promotionTargetRoleArn(
+  partition: string,
+  account: string,
+  access: PromotionTargetAccess,
+): string {
+  return `arn:${partition}:iam::${account}:role/${PROMOTION_TARGET_ROLE_NAMES[access]}`;
+}
 
 /** Errors that end a promotion, named by the workflow's Catch clauses and Fail states. */
 export const PromotionWorkflowError = {

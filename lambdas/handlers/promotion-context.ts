@@ -2,14 +2,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { EventBridgeAuditPublisher } from '../adapters/audit/event-bridge-audit-publisher';
 import { S3BundleStore } from '../adapters/bundles/s3-bundle-store';
+import { DnsFirewallTarget } from '../adapters/promotion/dns-firewall-target';
 import { S3ManifestTarget } from '../adapters/promotion/s3-manifest-target';
+import { StageAccounts } from '../adapters/promotion/stage-accounts';
+import { WafV2Target } from '../adapters/promotion/wafv2-target';
 import { DynamoStageRecords } from '../adapters/stages/dynamo-stage-records';
 import { StepFunctionsApprovalWorkflow } from '../adapters/workflow/step-functions-approval-workflow';
-import { PROMOTION_ENV } from '../contracts/promotion-contracts';
+import { PROMOTION_ENV, PromotionTargetsSchema } from '../contracts/promotion-contracts';
 import type { GateDependencies } from '../core/promotion/use-cases/gate-steps';
 import { required } from './approvals-context';
 
@@ -20,8 +24,9 @@ let s3: S3Client | undefined;
 /**
  * The composition root of the promotion functions and routes: each client made once per
  * container, on first use, so a function needs only the environment of what it touches. The
- * targets are the S3 manifests for GitOps; WAFv2 and DNS Firewall join them when the fleet
- * files carry edge rules and workload groups (their adapters exist; their config does not yet).
+ * targets, in the order they are applied: the S3 manifests for GitOps (Ward's own bucket),
+ * then each fleet stage's WAFv2 and Route 53 Resolver DNS Firewall, reached through the role
+ * the function may assume in that stage's account.
  */
 export const promotionDeps: GateDependencies = {
   get records() {
@@ -39,9 +44,22 @@ export const promotionDeps: GateDependencies = {
   get targets() {
     return once('targets', () => {
       const bucket = required(PROMOTION_ENV.manifestsBucket);
+      const accounts = new StageAccounts(
+        PromotionTargetsSchema.parse(JSON.parse(required(PROMOTION_ENV.targets))),
+        new STSClient({}),
+        // CloudTrail in the stage account shows which Ward function acted.
+        `ward-${(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'promotion').slice(-56)}`.replace(
+          /[^\w+=,.@-]/g,
+          '-',
+        ),
+      );
       s3 ??= new S3Client({});
       const client = s3;
-      return [new S3ManifestTarget({ locationFor: () => ({ client, bucket }) })];
+      return [
+        new S3ManifestTarget({ locationFor: () => ({ client, bucket }) }),
+        new WafV2Target({ clientsFor: (stage) => accounts.wafFor(stage) }),
+        new DnsFirewallTarget({ clientFor: (stage) => accounts.dnsFirewallFor(stage) }),
+      ];
     });
   },
   get bundles() {

@@ -9,6 +9,38 @@ import { STAGES, type StageName } from '../../lambdas/contracts/stages';
 export const REGION_PATTERN =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$/;
 
+const FleetStageTargetSchema = z
+  .strictObject({
+    /** The fleet stage's account, which holds its web ACLs and DNS Firewall rule groups. */
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    region: z.string().regex(REGION_PATTERN, 'must be an AWS region code such as eu-west-2'),
+  })
+  .readonly();
+
+/**
+ * Where each fleet stage's WAF and DNS Firewall live. Ward reaches each through the
+ * `ward-promotion-apply` and `ward-promotion-read` roles in that account.
+ */
+const PromotionTargetsSettingsSchema = z
+  .strictObject(
+    Object.fromEntries(STAGES.map((stage) => [stage, FleetStageTargetSchema])) as Record<
+      StageName,
+      typeof FleetStageTargetSchema
+    >,
+  )
+  .superRefine((targets, ctx) => {
+    // A bundle proven in staging must not have been proven in production's own account.
+    for (const stage of ['s101', 's102'] as const) {
+      if (targets[stage].account === targets.prod.account)
+        ctx.addIssue({
+          code: 'custom',
+          path: [stage, 'account'],
+          message: 'must differ from the production fleet account',
+        });
+    }
+  })
+  .readonly();
+
 /** The settings of one stage; the stage's name is its key in {@link WardConfigSchema}. */
 export const StageSettingsSchema = z
   .strictObject({
@@ -43,6 +75,8 @@ export const StageSettingsSchema = z
       .readonly(),
     /** How approvals are judged (claim names, MFA methods, security team, expiry). */
     approvals: ApprovalConfigSchema.prefault({}),
+    /** The fleet stages this deployment promotes bundles through: where their WAF and DNS Firewall are. */
+    promotionTargets: PromotionTargetsSettingsSchema,
   })
   .readonly();
 

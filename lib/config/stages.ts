@@ -6,6 +6,17 @@ import {
 import { parseStageConfigs, type StageConfig, type WardConfigInput } from './stage-config';
 
 /**
+ * The fleet's own stages (where its load balancers, WAF and DNS Firewall run), each its own
+ * account: the bank's example values. A deployment of Ward promotes bundles through all
+ * three; a bank that runs staging deployments of Ward itself would point those at sandboxes.
+ */
+const FLEET_STAGES = {
+  s101: { account: '222222222222', region: 'eu-west-2' },
+  s102: { account: '333333333333', region: 'eu-west-2' },
+  prod: { account: '444444444444', region: 'eu-west-2' },
+} as const;
+
+/**
  * Every stage's settings: the one place to change them. Accounts are left out on purpose until
  * the pipeline that deploys Ward exists, so every stack stays account-agnostic and synth needs
  * no credentials; set `account` here when a stage gets its home.
@@ -18,6 +29,7 @@ export const STAGE_SETTINGS = {
     registryTable: { deletionProtection: false },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101' },
     approvals: {},
+    promotionTargets: FLEET_STAGES,
   },
   // The last stage before production mirrors production, so the gate tests what prod will do.
   s102: {
@@ -26,6 +38,7 @@ export const STAGE_SETTINGS = {
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102' },
     approvals: {},
+    promotionTargets: FLEET_STAGES,
   },
   prod: {
     region: 'eu-west-2',
@@ -33,6 +46,7 @@ export const STAGE_SETTINGS = {
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod' },
     approvals: {},
+    promotionTargets: FLEET_STAGES,
   },
 } as const satisfies WardConfigInput;
 

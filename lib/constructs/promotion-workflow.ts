@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
   EventField,
@@ -39,7 +39,10 @@ import {
 import {
   GATE_WINDOW_SECONDS,
   PROMOTION_ENV,
+  promotionTargetRoleArn,
   PromotionWorkflowError,
+  type PromotionTargetAccess,
+  type PromotionTargets,
 } from '../../lambdas/contracts/promotion-contracts';
 import { STAGE_PARTITION_PREFIX } from '../../lambdas/contracts/registry-table';
 import { STAGES, type StageName } from '../../lambdas/contracts/stages';
@@ -52,6 +55,10 @@ export interface PromotionWorkflowProps {
   readonly auditBus: IEventBus;
   readonly bundleBucketName: string;
   readonly manifestsBucketName: string;
+  /** Each fleet stage's account and Region, where its WAF and DNS Firewall are. */
+  readonly fleetStages: Readonly<
+    Record<StageName, { readonly account: string; readonly region: string }>
+  >;
 }
 
 const STEPS = 'lambdas/handlers/workflow/promotion-steps.ts';
@@ -63,6 +70,22 @@ const TRANSIENT = [
   'Lambda.TooManyRequestsException',
   'LaneContendedError',
 ];
+
+function targetRoles(
+  stages: PromotionWorkflowProps['fleetStages'],
+  partition: string,
+  access: PromotionTargetAccess,
+): PromotionTargets {
+  return Object.fromEntries(
+    STAGES.map((stage) => [
+      stage,
+      {
+        roleArn: promotionTargetRoleArn(partition, stages[stage].account, access),
+        region: stages[stage].region,
+      },
+    ]),
+  ) as PromotionTargets;
+}
 
 /**
  * Promotes one compiled bundle through s101, s102 and prod: per stage, submit it to the
@@ -101,6 +124,23 @@ export class PromotionWorkflow extends Construct {
       fail: step('FailFunction', 'failPromotionStage'),
       drift: step('DriftCheckFunction', 'checkPromotionDrift'),
     };
+    // WAF and DNS Firewall live in each fleet stage's account: applying assumes the writing
+    // role there, verifying and the drift check the reading one, and no other function either.
+    const partition = Stack.of(this).partition;
+    for (const [fn, access] of [
+      [fns.apply, 'apply'],
+      [fns.verify, 'read'],
+      [fns.drift, 'read'],
+    ] as const) {
+      const targets = targetRoles(props.fleetStages, partition, access);
+      fn.addEnvironment(PROMOTION_ENV.targets, Stack.of(this).toJsonString(targets));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: Object.values(targets).map((t) => t.roleArn),
+        }),
+      );
+    }
     for (const fn of Object.values(fns)) {
       grantTableRead(props.table, fn);
       // The drift check only reads: what a stage runs is changed by promotions alone.

@@ -79,7 +79,7 @@ export class LocalDnsFirewall {
   operations(caller: SigningCaller): Record<string, JsonOperation> {
     const account = this.account(caller);
     const arn = (kind: string, id: string) =>
-      `arn:aws:route53resolver:${caller.region}:000000000000:${kind}/${id}`;
+      `arn:aws:route53resolver:${caller.region}:${caller.account}:${kind}/${id}`;
     return {
       CreateFirewallDomainList: (input) => {
         const requestId = text(input.CreatorRequestId, 'creatorRequestId', 255);

@@ -17,8 +17,10 @@ import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
 import { handleRoute53Resolver } from '../aws-endpoint/route53resolver-json-protocol';
 import { handleS3 } from '../aws-endpoint/s3-rest-protocol';
 import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
+import { handleStsQuery } from '../aws-endpoint/sts-query-protocol';
 import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
+import { LocalSts } from '../sts/local-sts';
 import { LocalWafV2 } from '../waf/local-wafv2';
 import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
@@ -95,6 +97,8 @@ export class LocalRuntime {
   /** Promotion targets with no local engine: stand-ins that keep WAF's and DNS Firewall's contracts. */
   readonly waf = new LocalWafV2();
   readonly dnsFirewall = new LocalDnsFirewall();
+  /** AssumeRole, so each fleet stage's targets live in an account of their own, as in AWS. */
+  readonly sts = new LocalSts();
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
@@ -268,6 +272,7 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_S3: this.awsEndpoint,
       AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
       AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
+      AWS_ENDPOINT_URL_STS: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -468,6 +473,7 @@ export class LocalRuntime {
         s3: (request) => handleS3(request, this.buckets),
         wafv2: (request) => handleWafV2(request, this.waf),
         route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
+        sts: (request) => handleStsQuery(request, this.sts),
       },
       adminHandler(this),
     );

@@ -107,7 +107,7 @@ export class LocalWafV2 {
     const arnScope = scope === 'CLOUDFRONT' ? 'global' : 'regional';
     const item: Item = {
       Id: id,
-      ARN: `arn:aws:wafv2:${caller.region}:000000000000:${arnScope}/${kind}/${name}/${id}`,
+      ARN: `arn:aws:wafv2:${caller.region}:${caller.account}:${arnScope}/${kind}/${name}/${id}`,
       Name: name,
       kind,
       LockToken: randomUUID(),

@@ -1,8 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { accountOfAccessKey } from '../sts/local-sts';
 
 export interface SigningCaller {
   readonly accessKeyId: string;
   readonly region: string;
+  /** The account the key belongs to: the role's, for keys the local STS issued. */
+  readonly account: string;
 }
 
 /**
@@ -12,5 +15,10 @@ export interface SigningCaller {
  */
 export function signingCaller(headers: IncomingHttpHeaders): SigningCaller {
   const match = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(headers.authorization ?? '');
-  return { accessKeyId: match?.[1] ?? 'anonymous', region: match?.[2] ?? 'us-east-1' };
+  const accessKeyId = match?.[1] ?? 'anonymous';
+  return {
+    accessKeyId,
+    region: match?.[2] ?? 'us-east-1',
+    account: accountOfAccessKey(accessKeyId) ?? '000000000000',
+  };
 }

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { PromotionWorkflowError } from '../../lambdas/contracts/promotion-contracts';
+import { PROMOTION_ENV, PromotionWorkflowError } from '../../lambdas/contracts/promotion-contracts';
+import { allowedActions } from './support/iam';
 import { shippedConfig, wardStacks } from './support/ward-app';
 
 const template = Template.fromStack(wardStacks(shippedConfig('s101')).services);
@@ -126,5 +127,65 @@ describe('the promotion workflow', () => {
     const actions = JSON.stringify(policies[0]?.[1]);
     expect(actions).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
     expect(actions).not.toMatch(/s3:PutObject/);
+  });
+
+  describe('least privilege toward the fleet stages’ WAF and DNS Firewall', () => {
+    const roleOf = (fn: string) => {
+      const [id] = Object.keys(template.findResources('AWS::IAM::Role')).filter((r) =>
+        r.startsWith(`PromotionWorkflow${fn}Role`),
+      );
+      if (id === undefined) throw new Error(`no role for ${fn}`);
+      return id;
+    };
+    const envOf = (fn: string): Record<string, unknown> => {
+      const [resource] = Object.entries(template.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => id.startsWith(`PromotionWorkflow${fn}`))
+        .map(
+          ([, r]) => r as { Properties: { Environment: { Variables: Record<string, unknown> } } },
+        );
+      return resource?.Properties.Environment.Variables ?? {};
+    };
+    // The stacks name their Region, so CDK writes the partition out.
+    const roleArn = (account: string, name: string) =>
+      JSON.stringify(`arn:aws:iam::${account}:role/${name}`);
+    const accounts = ['222222222222', '333333333333', '444444444444'];
+
+    it('lets applying assume only the writing role of each fleet stage, and verifying and drift only the reading one', () => {
+      expect(allowedActions(template, roleOf('ApplyFunction')).get('sts:AssumeRole')).toEqual(
+        accounts.map((a) => roleArn(a, 'ward-promotion-apply')),
+      );
+      for (const fn of ['VerifyFunction', 'DriftCheckFunction'])
+        expect(allowedActions(template, roleOf(fn)).get('sts:AssumeRole')).toEqual(
+          accounts.map((a) => roleArn(a, 'ward-promotion-read')),
+        );
+    });
+
+    it('gives no other promotion function a role to assume, and none of them WAF or DNS Firewall rights in Ward’s own account', () => {
+      for (const fn of [
+        'SubmitFunction',
+        'HoldAtGateFunction',
+        'ExpireAtGateFunction',
+        'StartFunction',
+        'FailFunction',
+      ]) {
+        expect(allowedActions(template, roleOf(fn)).has('sts:AssumeRole')).toBe(false);
+        expect(envOf(fn)).not.toHaveProperty(PROMOTION_ENV.targets);
+      }
+      for (const fn of ['ApplyFunction', 'VerifyFunction', 'DriftCheckFunction', 'SubmitFunction'])
+        expect(
+          [...allowedActions(template, roleOf(fn)).keys()].filter((a) =>
+            /^(wafv2|route53resolver):/.test(a),
+          ),
+        ).toEqual([]);
+    });
+
+    it('tells each target-touching function the Region and role of every fleet stage', () => {
+      const targets = envOf('ApplyFunction')[PROMOTION_ENV.targets];
+      expect(JSON.stringify(targets)).toContain('ward-promotion-apply');
+      expect(JSON.stringify(targets)).not.toContain('ward-promotion-read');
+      expect(JSON.stringify(envOf('VerifyFunction')[PROMOTION_ENV.targets])).not.toContain(
+        'ward-promotion-apply',
+      );
+    });
   });
 });

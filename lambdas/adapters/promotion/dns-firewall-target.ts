@@ -201,7 +201,9 @@ class DnsSession {
         updates,
       });
     }
-    if (file.ruleGroup === undefined) return { domainLists };
+    if (file.ruleGroup === undefined)
+      // A shared file none of whose lists exist is missing from the stage, not changed.
+      return domainLists.length === 0 && file.domainLists.length > 0 ? undefined : { domainLists };
     const group = file.ruleGroup;
     const liveGroup = (await this.ruleGroups()).get(group.create.Name);
     if (liveGroup === undefined) return undefined;
