@@ -206,7 +206,10 @@ export class PromotionWorkflow extends Construct {
       const submit = task(
         `${stage}: submit`,
         fns.submit,
-        input(stage, { kind: JsonPath.stringAt('$.kind') }),
+        input(stage, {
+          kind: JsonPath.stringAt('$.kind'),
+          proposers: JsonPath.listAt('$.proposers'),
+        }),
         '$.submitted',
       );
       const start = task(`${stage}: take the lock`, fns.start, input(stage), '$.lock');
@@ -238,15 +241,25 @@ export class PromotionWorkflow extends Construct {
         .otherwise(new Succeed(this, `${stage}: superseded by a newer bundle`));
       start.next(afterStart);
       apply.next(verify);
-      verify.next(
-        new Choice(this, `${stage}: verified?`)
-          .when(Condition.stringEquals('$.verified.outcome', 'verified'), next)
-          .otherwise(
-            new Fail(this, `${stage}: verification failed`, {
-              error: PromotionWorkflowError.failed,
-              cause: `the ${stage} targets do not hold the bundle after applying it`,
-            }),
+      const verified = Condition.stringEquals('$.verified.outcome', 'verified');
+      const afterVerify = new Choice(this, `${stage}: verified?`);
+      // `ward promote --to` and `ward rollback` name the one stage they are for.
+      if (stage !== STAGES[STAGES.length - 1])
+        afterVerify.when(
+          Condition.and(
+            verified,
+            Condition.isPresent('$.to'),
+            Condition.stringEquals('$.to', stage),
           ),
+          new Succeed(this, `${stage}: promoted, as far as asked`),
+        );
+      verify.next(
+        afterVerify.when(verified, next).otherwise(
+          new Fail(this, `${stage}: verification failed`, {
+            error: PromotionWorkflowError.failed,
+            cause: `the ${stage} targets do not hold the bundle after applying it`,
+          }),
+        ),
       );
 
       let admitted: INextable & State = start;
@@ -256,6 +269,7 @@ export class PromotionWorkflow extends Construct {
           integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
           payload: input(stage, {
             taskToken: JsonPath.taskToken,
+            kind: JsonPath.stringAt('$.kind'),
             proposers: JsonPath.listAt('$.proposers'),
             windowSeconds: GATE_WINDOW_SECONDS,
           }),
@@ -296,7 +310,21 @@ export class PromotionWorkflow extends Construct {
     };
 
     let chain: IChainable = new Succeed(this, 'Promoted to production');
-    for (const stage of [...STAGES].reverse()) chain = stageBlock(stage, chain);
+    const entries = new Map<StageName, State>();
+    for (const stage of [...STAGES].reverse()) {
+      const block = stageBlock(stage, chain);
+      entries.set(stage, block);
+      chain = block;
+    }
+    // A promotion enters at the stage it names (`ward promote --to`, `ward rollback`), where
+    // submitting checks that every earlier stage verified the bundle; change.applied enters first.
+    let start = new Choice(this, 'Which stage first?');
+    for (const stage of STAGES.slice(1))
+      start = start.when(
+        Condition.and(Condition.isPresent('$.from'), Condition.stringEquals('$.from', stage)),
+        entries.get(stage) as State,
+      );
+    chain = start.otherwise(entries.get(STAGES[0]) as State);
 
     const logs = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_YEAR,
@@ -343,6 +371,8 @@ export class PromotionWorkflow extends Construct {
             startedBy: 'ward',
             proposers: [EventField.fromPath('$.detail.details.proposer')],
             kind: 'forward',
+            from: STAGES[0],
+            to: STAGES[STAGES.length - 1],
           }),
         }),
       ],

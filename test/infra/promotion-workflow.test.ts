@@ -18,9 +18,32 @@ const definition = (): { StartAt: string; States: States } => {
   ) as { StartAt: string; States: States };
 };
 
+interface ChoiceRule {
+  Next?: string;
+  Variable?: string;
+  StringEquals?: string;
+  IsPresent?: boolean;
+  And?: ChoiceRule[];
+}
+
+/** Evaluates a Choice rule on the input a happy promotion carries (`from`, `to`, outcomes). */
+function holds(rule: ChoiceRule, input: Record<string, string | undefined>): boolean {
+  if (rule.And !== undefined) return rule.And.every((r) => holds(r, input));
+  const value = input[rule.Variable ?? ''];
+  if (rule.IsPresent !== undefined) return (value !== undefined) === rule.IsPresent;
+  return value === rule.StringEquals;
+}
+
 /** The states a bundle passes when every stage verifies it and the gate approves. */
-function happyPath(): string[] {
+function happyPath(from?: string, to?: string): string[] {
   const { StartAt, States } = definition();
+  const input = {
+    '$.from': from,
+    '$.to': to,
+    '$.lock.status': 'started',
+    '$.verified.outcome': 'verified',
+    '$.submitted.outcome': 'queued',
+  };
   const path: string[] = [];
   let name: string | undefined = StartAt;
   while (name !== undefined && path.length < 100) {
@@ -28,8 +51,9 @@ function happyPath(): string[] {
     const state: States[string] | undefined = States[name];
     if (state === undefined) throw new Error(`no state ${name}`);
     if (state.Type === 'Choice') {
-      const choices = state.Choices as { Next: string; StringEquals?: string }[];
-      const wanted = choices.find((c) => ['started', 'verified'].includes(c.StringEquals ?? ''));
+      const wanted: ChoiceRule | undefined = (state.Choices as ChoiceRule[]).find((c) =>
+        holds(c, input),
+      );
       name = wanted?.Next ?? (state.Default as string);
     } else name = state.Next;
   }
@@ -38,7 +62,8 @@ function happyPath(): string[] {
 
 describe('the promotion workflow', () => {
   it('given a bundle every stage verifies, then it goes s101, s102, the prod gate, prod, in that order', () => {
-    expect(happyPath()).toEqual([
+    const path = [
+      'Which stage first?',
       's101: submit',
       's101: admitted to the lane?',
       's101: take the lock',
@@ -53,6 +78,35 @@ describe('the promotion workflow', () => {
       's102: apply',
       's102: verify',
       's102: verified?',
+      'prod: submit',
+      'prod: admitted to the lane?',
+      'prod: wait at the gate',
+      'prod: take the lock',
+      'prod: lock taken?',
+      'prod: apply',
+      'prod: verify',
+      'prod: verified?',
+      'Promoted to production',
+    ];
+    expect(happyPath()).toEqual(path);
+    // change.applied names the whole way: s101 to prod.
+    expect(happyPath('s101', 'prod')).toEqual(path);
+  });
+
+  it('given a promotion to one stage (ward promote --to, ward rollback), then it enters at that stage and ends there', () => {
+    expect(happyPath('s102', 's102')).toEqual([
+      'Which stage first?',
+      's102: submit',
+      's102: admitted to the lane?',
+      's102: take the lock',
+      's102: lock taken?',
+      's102: apply',
+      's102: verify',
+      's102: verified?',
+      's102: promoted, as far as asked',
+    ]);
+    expect(happyPath('prod', 'prod')).toEqual([
+      'Which stage first?',
       'prod: submit',
       'prod: admitted to the lane?',
       'prod: wait at the gate',

@@ -16,6 +16,10 @@ const LANE = 'LANE';
 const pk = (stage: StageName) => `${STAGE_PARTITION_PREFIX}${stage}`;
 /** Results sort by version, then time: one Query reads a version's results in a stage. */
 const resultPrefix = (version: number) => `RESULT#${String(version).padStart(12, '0')}#`;
+/** Proposers by version, one item each, in one partition beside the stages' own. */
+const PROPOSERS_PK = `${STAGE_PARTITION_PREFIX}_proposers`;
+const proposerSk = (version: number, principal: string) =>
+  `V#${String(version).padStart(12, '0')}#${principal}`;
 
 /**
  * Stage lanes and results in the registry table (single-table design): per stage, one LANE
@@ -157,6 +161,51 @@ export class DynamoStageRecords implements StageRecordsPort {
       }),
     );
     return perStage.flat();
+  }
+
+  async recordProposers(version: number, proposers: readonly string[]): Promise<void> {
+    // One item per person: a retried or concurrent record of the same version adds, never loses.
+    await Promise.all(
+      [...new Set(proposers)].map((principal) =>
+        this.deps.client.send(
+          new PutCommand({
+            TableName: this.deps.tableName,
+            Item: {
+              [KEY.partitionKey]: PROPOSERS_PK,
+              [KEY.sortKey]: proposerSk(version, principal),
+              version,
+              principal,
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async proposersBetween(after: number, upTo: number): Promise<string[]> {
+    if (upTo <= after) return [];
+    const found = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.deps.client.send(
+        new QueryCommand({
+          TableName: this.deps.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+          ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#sk': KEY.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': PROPOSERS_PK,
+            // From `V#<after + 1>#` to `V#<upTo + 1>#`, which sorts before every key of upTo + 1.
+            ':low': proposerSk(Math.max(0, after + 1), ''),
+            ':high': proposerSk(upTo + 1, ''),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) found.add(String(item.principal));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return [...found].sort();
   }
 
   private async read(stage: StageName): Promise<{ lane: StageLane; revision: number }> {

@@ -28,6 +28,13 @@ export interface StageRecordsPort {
   recentResults(stage: StageName, limit: number): Promise<StageResult[]>;
   /** Every result recorded for `version`, stage by stage in promotion order, oldest first in each. */
   resultsFor(version: number): Promise<StageResult[]>;
+  /**
+   * Records who proposed the changes compiled into rule-set `version` (added to what is
+   * recorded; never removed), so a gate can refuse them whichever promotion carries them.
+   */
+  recordProposers(version: number, proposers: readonly string[]): Promise<void>;
+  /** Everyone recorded for the versions after `after` up to and including `upTo`, sorted. */
+  proposersBetween(after: number, upTo: number): Promise<string[]>;
 }
 
 /** Another writer kept winning the race for a lane; the caller should try again later. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAGES } from '../../contracts/stages';
 import { checkDrift } from '../../core/promotion/use-cases/drift-check';
-import { holdAtGate } from '../../core/promotion/use-cases/gate-steps';
+import { gateProposers, holdAtGate } from '../../core/promotion/use-cases/gate-steps';
 import {
   applyStage,
   failStage,
@@ -24,7 +24,10 @@ const StepSchema = z.object({
  * permissions its step needs. Parsing here, decisions in core.
  */
 export async function submitPromotionStage(event: unknown) {
-  const input = StepSchema.extend({ kind: z.enum(['forward', 'rollback']) }).parse(event);
+  const input = StepSchema.extend({
+    kind: z.enum(['forward', 'rollback']),
+    proposers: z.array(z.string().min(1)).default([]),
+  }).parse(event);
   const result = await submitToStage(promotionDeps, input);
   return {
     outcome: result.outcome,
@@ -57,6 +60,7 @@ export async function failPromotionStage(event: unknown): Promise<void> {
 export async function holdPromotionAtGate(event: unknown): Promise<void> {
   const input = StepSchema.extend({
     taskToken: z.string().min(1),
+    kind: z.enum(['forward', 'rollback']),
     proposers: z.array(z.string()),
     windowSeconds: z.number().int().positive(),
   }).parse(event);
@@ -66,7 +70,12 @@ export async function holdPromotionAtGate(event: unknown): Promise<void> {
     promotionId: input.promotionId,
     stage: input.stage,
     bundle: bundle.ref,
-    proposers: input.proposers,
+    proposers: await gateProposers(deps, {
+      stage: input.stage,
+      version: input.version,
+      kind: input.kind,
+      carried: input.proposers,
+    }),
     startedBy: input.startedBy,
     // The gate opens when the workflow parks here; the window the task timeout enforces starts too.
     openedAt: deps.now().toISOString(),

@@ -178,3 +178,25 @@ describe('DynamoStageRecords: results', () => {
     await expect(store.recordResult(result)).rejects.toThrow(/conditional/i);
   });
 });
+
+describe('DynamoStageRecords: proposers by version', () => {
+  it('given proposers recorded for versions 9 to 12, some twice and at once, then a range gathers exactly its versions’ people, once each', async () => {
+    const store = await records();
+    await Promise.all([
+      store.recordProposers(9, ['nine@bank.example']),
+      store.recordProposers(10, ['pat@bank.example']),
+      store.recordProposers(10, ['sam@bank.example', 'pat@bank.example']),
+      store.recordProposers(11, ['kim@bank.example']),
+      store.recordProposers(12, ['twelve@bank.example']),
+    ]);
+
+    expect(await store.proposersBetween(9, 11)).toEqual([
+      'kim@bank.example',
+      'pat@bank.example',
+      'sam@bank.example',
+    ]);
+    expect(await store.proposersBetween(-1, 9)).toEqual(['nine@bank.example']);
+    expect(await store.proposersBetween(11, 11)).toEqual([]);
+    expect(await store.proposersBetween(12, 100)).toEqual([]);
+  });
+});

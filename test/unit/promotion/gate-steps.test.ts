@@ -3,6 +3,7 @@ import type { Caller } from '../../../lambdas/core/approvals/caller';
 import { submitPromotion } from '../../../lambdas/core/promotion/stage-lane';
 import {
   decideAtGate,
+  gateProposers,
   GateRefusedError,
   holdAtGate,
   type GateDependencies,
@@ -141,5 +142,44 @@ describe('the production gate', () => {
       reason: 'not-held',
       message: 'no promotion p8 waits at the prod gate',
     });
+  });
+
+  it('given v7 deployed in prod and proposers recorded for v8 and v9, when v9 goes forward, then the gate refuses both (a bundle carries every change since), not v7’s', async () => {
+    const records = new MemoryRecords();
+    await records.updateLane('prod', () => ({
+      lane: { stage: 'prod', deployed: { version: 7, bundleSha256: 'b'.repeat(64) } },
+      value: undefined,
+    }));
+    await records.recordProposers(7, ['old@bank.example']);
+    await records.recordProposers(8, ['kim@bank.example']);
+    await records.recordProposers(9, ['pat@bank.example']);
+
+    expect(
+      await gateProposers(
+        { records },
+        { stage: 'prod', version: 9, kind: 'forward', carried: ['pat@bank.example'] },
+      ),
+    ).toEqual(['kim@bank.example', 'pat@bank.example']);
+  });
+
+  it('given v9 deployed, when rolling back to v7, then the gate refuses the proposers of the versions being undone', async () => {
+    const records = new MemoryRecords();
+    await records.updateLane('prod', () => ({
+      lane: { stage: 'prod', deployed: { version: 9, bundleSha256: 'b'.repeat(64) } },
+      value: undefined,
+    }));
+    for (const [version, who] of [
+      [7, 'old@bank.example'],
+      [8, 'kim@bank.example'],
+      [9, 'pat@bank.example'],
+    ] as const)
+      await records.recordProposers(version, [who]);
+
+    expect(
+      await gateProposers(
+        { records },
+        { stage: 'prod', version: 7, kind: 'rollback', carried: [] },
+      ),
+    ).toEqual(['kim@bank.example', 'pat@bank.example']);
   });
 });

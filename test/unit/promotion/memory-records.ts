@@ -9,6 +9,7 @@ export class MemoryRecords implements StageRecordsPort {
   readonly lanes = new Map<StageName, StageLane>();
   readonly results: StageResult[] = [];
   readonly gates = new Map<string, { held: HeldPromotion; taskToken: string }>();
+  readonly proposers = new Map<number, Set<string>>();
   lane(stage: StageName): Promise<StageLane> {
     return Promise.resolve(this.lanes.get(stage) ?? emptyLane(stage));
   }
@@ -41,5 +42,15 @@ export class MemoryRecords implements StageRecordsPort {
   }
   resultsFor(version: number): Promise<StageResult[]> {
     return Promise.resolve(this.results.filter((r) => r.version === version));
+  }
+  recordProposers(version: number, proposers: readonly string[]): Promise<void> {
+    this.proposers.set(version, new Set([...(this.proposers.get(version) ?? []), ...proposers]));
+    return Promise.resolve();
+  }
+  proposersBetween(after: number, upTo: number): Promise<string[]> {
+    const found = [...this.proposers]
+      .filter(([version]) => version > after && version <= upTo)
+      .flatMap(([, people]) => [...people]);
+    return Promise.resolve([...new Set(found)].sort());
   }
 }

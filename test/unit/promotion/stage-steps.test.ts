@@ -16,6 +16,7 @@ import {
   verifyStage,
   type PromotionDependencies,
 } from '../../../lambdas/core/promotion/use-cases/stage-steps';
+import { submitPromotion } from '../../../lambdas/core/promotion/stage-lane';
 import { MemoryRecords } from './memory-records';
 import { checkDrift } from '../../../lambdas/core/promotion/use-cases/drift-check';
 
@@ -102,9 +103,46 @@ describe('promotion stage steps', () => {
     expect(events[0]?.details).toMatchObject({ stage: 's101', version: 1, calls: 2 });
   });
 
-  it('given a bundle that skipped s101, when s102 applies it, then the target refuses it and nothing is recorded as applied', async () => {
+  it('given a bundle that skipped s101, when it is submitted to s102, then it is refused before it waits anywhere, and the refusal is audited', async () => {
+    const { deps, records, events } = setUp();
+
+    const submitted = await submitToStage(deps, { ...step(1, 's102'), kind: 'forward' });
+
+    expect(submitted).toEqual({
+      outcome: 'refused',
+      reason: 'not-admitted',
+      message: 'bundle v1 has no result in s101; it must pass s101 before s102',
+    });
+    expect(await records.lane('s102')).toEqual({ stage: 's102' });
+    expect(events.at(-1)).toMatchObject({
+      action: 'promotion.refused',
+      outcome: 'denied',
+      details: { stage: 's102', reason: 'not-admitted' },
+    });
+  });
+
+  it('given proposers carried by promotions of two versions, then each version keeps its own and a range gathers them', async () => {
     const { deps, records } = setUp();
-    await submitToStage(deps, { ...step(1, 's102'), kind: 'forward' });
+    await submitToStage(deps, { ...step(1, 's101'), kind: 'forward', proposers: ['pat'] });
+    await submitToStage(deps, { ...step(1, 's101'), kind: 'forward', proposers: ['sam'] });
+    await submitToStage(deps, { ...step(2, 's101'), kind: 'forward', proposers: ['kim'] });
+
+    expect(await records.proposersBetween(0, 1)).toEqual(['pat', 'sam']);
+    expect(await records.proposersBetween(1, 2)).toEqual(['kim']);
+    expect(await records.proposersBetween(-1, 2)).toEqual(['kim', 'pat', 'sam']);
+  });
+
+  it('given a bundle that skipped s101 put in the s102 lane past the workflow (a bug or a bypass), when s102 applies it, then the target refuses it and nothing is recorded as applied', async () => {
+    const { deps, records } = setUp();
+    await records.updateLane('s102', (lane) => ({
+      lane: submitPromotion(lane, {
+        id: 'p1',
+        stage: 's102',
+        bundle: bundleOf(1).ref,
+        kind: 'forward',
+      }).lane,
+      value: undefined,
+    }));
     await startStage(deps, step(1, 's102'));
 
     await expect(applyStage(deps, step(1, 's102'))).rejects.toThrow(

@@ -32,6 +32,31 @@ export class GateRefusedError extends Error {
   }
 }
 
+/**
+ * Who the gate must refuse for a promotion of `version` into `stage`: everyone whose change
+ * differs between what the stage runs and what it would run. Going forward, the proposers of
+ * every version after the deployed one up to this one (not only of the change that started
+ * this promotion: a bundle carries every change since); rolling back, those of the versions
+ * being undone. `carried` are the proposers the promotion brought with it.
+ */
+export async function gateProposers(
+  deps: Pick<PromotionDependencies, 'records'>,
+  input: {
+    readonly stage: StageName;
+    readonly version: number;
+    readonly kind: 'forward' | 'rollback';
+    readonly carried: readonly string[];
+  },
+): Promise<string[]> {
+  const deployed = (await deps.records.lane(input.stage)).deployed?.version;
+  const [after, upTo] =
+    input.kind === 'rollback'
+      ? [input.version, deployed ?? input.version]
+      : [deployed ?? -1, input.version];
+  const recorded = await deps.records.proposersBetween(after, upTo);
+  return [...new Set([...input.carried, ...recorded])].sort();
+}
+
 /** The workflow reached the gate: the promotion waits here with its token. */
 export async function holdAtGate(
   deps: PromotionDependencies,

@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditOutcome } from '../../../contracts/audit-event';
 import type { AuditPublisherPort } from '../../approvals/ports';
-import type { BundleRef, StageOutcome } from '../admission';
+import { mayEnterStage, type BundleRef, type StageOutcome } from '../admission';
 import { compareWithTarget, describeDrift } from '../drift';
 import type { StageRecordsPort } from '../records-port';
 import {
@@ -43,12 +43,45 @@ export class PromotionStepError extends Error {
   override readonly name = 'PromotionStepError';
 }
 
-/** Puts the promotion in the stage's lane: it waits (maybe replacing an older one) or is refused. */
+/** A promotion refused at the lane: by it (stale, conflicting) or before it (not admitted). */
+export type SubmitOutcome =
+  | SubmitResult
+  | {
+      readonly outcome: 'refused';
+      readonly reason: 'not-admitted';
+      readonly message: string;
+    };
+
+/**
+ * Puts the promotion in the stage's lane: it waits (maybe replacing an older one) or is
+ * refused. A bundle that has not passed every earlier stage is refused here, before it waits
+ * anywhere (the targets refuse it again when applying). The proposers it carries are recorded
+ * for its version, so the gate knows them whichever promotion reaches it.
+ */
 export async function submitToStage(
   deps: PromotionDependencies,
-  input: StageStepInput & { readonly kind: PromotionRequest['kind'] },
-): Promise<SubmitResult> {
+  input: StageStepInput & {
+    readonly kind: PromotionRequest['kind'];
+    readonly proposers?: readonly string[];
+  },
+): Promise<SubmitOutcome> {
   const bundle = await deps.bundles.load(input.version);
+  if (input.proposers !== undefined && input.proposers.length > 0)
+    await deps.records.recordProposers(input.version, input.proposers);
+  const admission = mayEnterStage(
+    bundle.ref,
+    input.stage,
+    await deps.records.resultsFor(input.version),
+  );
+  if (!admission.allowed) {
+    await deps.audit.publish([
+      event(deps, 'promotion.refused', input, bundle.ref, 'denied', {
+        reason: 'not-admitted',
+        message: admission.message,
+      }),
+    ]);
+    return { outcome: 'refused', reason: 'not-admitted', message: admission.message };
+  }
   const request: PromotionRequest = {
     id: input.promotionId,
     stage: input.stage,
