@@ -1,3 +1,4 @@
+import type { BundleChanges } from '../lambdas/core/promotion/bundle-changes';
 import type { PipelineView } from '../lambdas/core/promotion/pipeline-view';
 import type { RuleSetDelta } from '../lambdas/core/rules/change';
 import type { ChangeState } from '../lambdas/core/approvals/change-request';
@@ -192,6 +193,42 @@ export class WardApiClient {
       path: `promotions/${encodeURIComponent(id)}/${decision}`,
       body,
     })) as { id: string; stage: string; outcome: string };
+  }
+
+  /** Starts a promotion of a stored bundle into one stage (the gate still decides prod). */
+  async startPromotion(body: {
+    version: number;
+    stage: string;
+  }): Promise<{ id: string; version: number; stage: string; kind: string }> {
+    const answer = (await this.send({ method: 'POST', path: 'promotions', body })) as {
+      id?: unknown;
+    };
+    if (typeof answer.id !== 'string') throw this.unusable('POST /promotions', 'no promotion id');
+    return answer as { id: string; version: number; stage: string; kind: string };
+  }
+
+  /** Starts a rollback of a stage to an earlier bundle, through the same lane and gate. */
+  async rollback(body: {
+    stage: string;
+    version?: number;
+  }): Promise<{ id: string; stage: string; from: number; version: number; kind: string }> {
+    const answer = (await this.send({ method: 'POST', path: 'rollbacks', body })) as {
+      id?: unknown;
+    };
+    if (typeof answer.id !== 'string') throw this.unusable('POST /rollbacks', 'no promotion id');
+    return answer as { id: string; stage: string; from: number; version: number; kind: string };
+  }
+
+  /** What a bundle changed since the one before it, in edges and WAF rules. */
+  async bundleChanges(version: number): Promise<BundleChanges> {
+    const answer = (await this.send({
+      method: 'GET',
+      path: `bundles/${version}`,
+      retry: true,
+    })) as BundleChanges;
+    if (typeof answer.bundle !== 'object' || !Array.isArray(answer.waf))
+      throw this.unusable(`GET /bundles/${version}`, 'no bundle or WAF changes');
+    return answer;
   }
 
   private async send(call: Call): Promise<unknown> {

@@ -23,6 +23,8 @@ import { registerApprovalWithdraw } from './commands/approval-withdraw';
 import { registerCompile } from './commands/compile';
 import { registerPipeline } from './commands/pipeline';
 import { registerPromote } from './commands/promote';
+import { registerRollback } from './commands/rollback';
+import { registerBundleShow } from './commands/bundle-show';
 import { registerFleetGenerate } from './commands/fleet-generate';
 import { registerLocalActivity } from './commands/local-activity';
 import { registerLocalStatus } from './commands/local-status';
@@ -95,6 +97,8 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   // Promotion through the stages.
   registerPipeline(program, io, done);
   registerPromote(program, io, done);
+  registerRollback(program, io, done);
+  registerBundleShow(program, io, done);
   // What the audit detections alerted on and paged.
   registerAlerts(program, io, done);
 

@@ -58,6 +58,7 @@ export class WardServicesStack extends Stack {
       auditBus: data.auditBus,
       workflow: this.workflow.stateMachine,
       promotionWorkflow: this.promotion.stateMachine,
+      bundleBucketName: bundleBucketName(config.stage),
       issuer: config.identity.issuer,
       audience: config.identity.audience,
       approvalConfigJson,

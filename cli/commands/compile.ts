@@ -62,7 +62,8 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function withoutFiles({ files: _files, ...rest }: BundleManifest) {
+/** The manifest less its long lists (every file's hash, every edge), which the bundle holds. */
+function withoutFiles({ files: _files, edges: _edges, ...rest }: BundleManifest) {
   return rest;
 }
 

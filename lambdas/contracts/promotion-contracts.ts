@@ -53,6 +53,26 @@ export function promotionTargetRoleArn(
   return `arn:${partition}:iam::${account}:role/${PROMOTION_TARGET_ROLE_NAMES[access]}`;
 }
 
+/**
+ * What starts a promotion execution: which bundle, who asked and whose changes it carries,
+ * forward or back, and the stages it enters at and ends after.
+ */
+export interface PromotionExecutionInput {
+  readonly version: number;
+  readonly startedBy: string;
+  readonly proposers: readonly string[];
+  readonly kind: 'forward' | 'rollback';
+  readonly from: StageName;
+  readonly to: StageName;
+}
+
+/** Audit actions of promotions people ask for through the API. */
+export const PromotionRequestAction = {
+  requested: 'promotion.requested',
+  rollbackRequested: 'promotion.rollback.requested',
+  refused: 'promotion.request.refused',
+} as const;
+
 /** Errors that end a promotion, named by the workflow's Catch clauses and Fail states. */
 export const PromotionWorkflowError = {
   rejected: 'PromotionRejected',

@@ -13,12 +13,16 @@ import { StageAccounts } from '../adapters/promotion/stage-accounts';
 import { WafV2Target } from '../adapters/promotion/wafv2-target';
 import { DynamoStageRecords } from '../adapters/stages/dynamo-stage-records';
 import { StepFunctionsApprovalWorkflow } from '../adapters/workflow/step-functions-approval-workflow';
+import { StepFunctionsPromotions } from '../adapters/workflow/step-functions-promotions';
 import { PROMOTION_ENV, PromotionTargetsSchema } from '../contracts/promotion-contracts';
 import type { GateDependencies } from '../core/promotion/use-cases/gate-steps';
+import type { StartDependencies } from '../core/promotion/use-cases/start-promotion';
 import { required } from './approvals-context';
 
-let cached: Partial<Record<keyof GateDependencies, unknown>> = {};
-const once = <T>(key: keyof GateDependencies, make: () => T): T => (cached[key] ??= make()) as T;
+type Dependencies = GateDependencies & StartDependencies & { readonly bundles: S3BundleStore };
+let cached: Partial<Record<keyof Dependencies, unknown>> = {};
+const once = <T>(key: keyof Dependencies, make: () => T): T => (cached[key] ??= make()) as T;
+let sfn: SFNClient | undefined;
 let s3: S3Client | undefined;
 
 /**
@@ -28,7 +32,7 @@ let s3: S3Client | undefined;
  * then each fleet stage's WAFv2 and Route 53 Resolver DNS Firewall, reached through the role
  * the function may assume in that stage's account.
  */
-export const promotionDeps: GateDependencies = {
+export const promotionDeps: Dependencies = {
   get records() {
     return once(
       'records',
@@ -83,8 +87,18 @@ export const promotionDeps: GateDependencies = {
       'workflow',
       () =>
         new StepFunctionsApprovalWorkflow({
-          client: new SFNClient({}),
+          client: (sfn ??= new SFNClient({})),
           stateMachineArn: process.env[PROMOTION_ENV.promotionWorkflowArn],
+        }),
+    );
+  },
+  get starter() {
+    return once(
+      'starter',
+      () =>
+        new StepFunctionsPromotions({
+          client: (sfn ??= new SFNClient({})),
+          stateMachineArn: required(PROMOTION_ENV.promotionWorkflowArn),
         }),
     );
   },
@@ -96,4 +110,5 @@ export const promotionDeps: GateDependencies = {
 export function resetPromotionDepsForTests(): void {
   cached = {};
   s3 = undefined;
+  sfn = undefined;
 }

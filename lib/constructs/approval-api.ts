@@ -1,19 +1,22 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterPattern, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { APPROVAL_ENV } from '../../lambdas/contracts/approval-contracts';
+import { PROMOTION_ENV } from '../../lambdas/contracts/promotion-contracts';
 import {
   CHANGE_PARTITION_PREFIX,
   STAGE_PARTITION_PREFIX,
   IDEMPOTENCY_PARTITION_PREFIX,
 } from '../../lambdas/contracts/registry-table';
+import { acknowledgeWildcardResource } from './nag';
 import { grantPartitionWrite, grantTableRead } from './table-access';
 import { WardFunction } from './ward-function';
 
@@ -22,8 +25,10 @@ export interface ApprovalApiProps {
   readonly table: ITable;
   readonly auditBus: IEventBus;
   readonly workflow: IStateMachine;
-  /** The promotion workflow, whose gate the promotion routes release. */
+  /** The promotion workflow, which the promotion routes start and whose gate they release. */
   readonly promotionWorkflow: IStateMachine;
+  /** The bucket compiled bundles are stored in, which the promotion routes read. */
+  readonly bundleBucketName: string;
   /** The identity provider's issuer URL and the audience tokens must carry. */
   readonly issuer: string;
   readonly audience: string;
@@ -126,6 +131,45 @@ export class ApprovalApi extends Construct {
       props.promotionWorkflow.grantTaskResponse(fn);
       props.auditBus.grantPutEventsTo(fn);
     }
+
+    // Promotions and rollbacks a person asks for, and what a bundle changed: they read stored
+    // bundles (by version pointer, then content hash) and the stage records.
+    const bundles = `arn:${Aws.PARTITION}:s3:::${props.bundleBucketName}`;
+    const readBundles = (fn: WardFunction) => {
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bundles}/bundles/*`] }),
+      );
+      acknowledgeWildcardResource(
+        fn.role ?? fn,
+        `${bundles}/bundles/*`,
+        'Bundles are read by version pointer and content hash, unknown in advance; only under bundles/ of the one bucket.',
+      );
+    };
+    const promotionEnv = {
+      [PROMOTION_ENV.bundleBucket]: props.bundleBucketName,
+      [PROMOTION_ENV.promotionWorkflowArn]: props.promotionWorkflow.stateMachineArn,
+    };
+    for (const [name, path, file] of [
+      ['StartPromotion', '/promotions', 'start-promotion.ts'],
+      ['Rollback', '/rollbacks', 'rollback.ts'],
+    ] as const) {
+      const fn = route(name, HttpMethod.POST, path, file, promotionEnv);
+      readBundles(fn);
+      props.promotionWorkflow.grantStartExecution(fn);
+      props.auditBus.grantPutEventsTo(fn);
+    }
+    const show = route('ShowBundle', HttpMethod.GET, '/bundles/{version}', 'show-bundle.ts', {
+      [PROMOTION_ENV.bundleBucket]: props.bundleBucketName,
+    });
+    readBundles(show);
+    // Finding the version before one lists the version pointers, and nothing else.
+    show.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bundles],
+        conditions: { StringLike: { 's3:prefix': ['bundles/versions/*'] } },
+      }),
+    );
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_YEAR,

@@ -72,6 +72,11 @@ const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule:
     path: /^Ward-\w+-services\/PromotionWorkflow\/\w+FunctionRole$/,
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-bundles-<AWS::AccountId>-<AWS::Region>\/bundles\/\*\]$/,
   },
+  // The promotion and bundle routes read bundles the same way, only under bundles/.
+  {
+    path: /^Ward-\w+-services\/ApprovalApi\/(StartPromotion|Rollback|ShowBundle)Role$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-bundles-<AWS::AccountId>-<AWS::Region>\/bundles\/\*\]$/,
+  },
   // Promotion writes manifests content-addressed, only under manifests/.
   {
     path: /^Ward-\w+-services\/PromotionWorkflow\/(Apply|Verify|DriftCheck)FunctionRole$/,

@@ -242,4 +242,47 @@ describe('the promotion workflow', () => {
       );
     });
   });
+
+  describe('the routes that start promotions and show bundles', () => {
+    const roleOf = (fn: string) => {
+      const [id] = Object.keys(template.findResources('AWS::IAM::Role')).filter((r) =>
+        r.startsWith(`ApprovalApi${fn}Role`),
+      );
+      if (id === undefined) throw new Error(`no role for ${fn}`);
+      return id;
+    };
+    const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (id) => id.startsWith('PromotionWorkflow'),
+    );
+
+    it('lets the promote and rollback routes start the promotion workflow and no other, read bundles and write no stage record', () => {
+      for (const fn of ['StartPromotion', 'Rollback']) {
+        const allowed = allowedActions(template, roleOf(fn));
+        expect(allowed.get('states:StartExecution')).toEqual([JSON.stringify({ Ref: machine })]);
+        expect(allowed.get('s3:GetObject')?.join()).toMatch(/bundles\/\*/);
+        expect([...allowed.keys()].filter((a) => /PutItem|UpdateItem|DeleteItem/.test(a))).toEqual(
+          [],
+        );
+        expect(allowed.has('s3:PutObject')).toBe(false);
+        expect(allowed.has('sts:AssumeRole')).toBe(false);
+      }
+    });
+
+    it('lets the bundle route only read bundles and list the version pointers', () => {
+      const allowed = allowedActions(template, roleOf('ShowBundle'));
+      expect([...allowed.keys()].filter((a) => a.startsWith('s3:')).sort()).toEqual([
+        's3:GetObject',
+        's3:ListBucket',
+      ]);
+      expect(allowed.has('states:StartExecution')).toBe(false);
+      const listing = Object.values(template.findResources('AWS::IAM::Policy'))
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } })
+              .Properties.PolicyDocument.Statement,
+        )
+        .find((st) => st.Action === 's3:ListBucket' && st.Condition !== undefined);
+      expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['bundles/versions/*'] } });
+    });
+  });
 });

@@ -46,17 +46,20 @@ describe('the approval API', () => {
     );
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       [
+        'GET /bundles/{version}',
         'GET /changes',
         'GET /changes/{id}',
         'GET /services/{name}',
         'GET /whoami',
         'GET /pipeline',
+        'POST /promotions',
         'POST /promotions/{id}/approve',
         'POST /promotions/{id}/reject',
         'POST /changes',
         'POST /changes/{id}/approve',
         'POST /changes/{id}/reject',
         'POST /changes/{id}/withdraw',
+        'POST /rollbacks',
       ].sort(),
     );
     expect(new Set(routes.map((r) => r.AuthorizationType))).toEqual(new Set(['JWT']));
@@ -79,7 +82,7 @@ describe('the functions', () => {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
       Metadata: Record<string, string>;
     }[];
-    expect(functions).toHaveLength(25);
+    expect(functions).toHaveLength(28);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

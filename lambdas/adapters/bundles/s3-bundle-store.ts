@@ -1,6 +1,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NotFound,
   PutObjectCommand,
   type S3Client,
@@ -8,6 +9,8 @@ import {
 import type { TargetBundle } from '../../core/promotion/targets';
 import type { CompiledBundle } from '../../core/compile/bundle';
 import type { BundleStorePort } from '../../core/approvals/ports';
+
+const VERSIONS_PREFIX = 'bundles/versions/';
 
 /**
  * Compiled bundles in S3, content-addressed: `bundles/<bundle sha256>.json` holds the manifest
@@ -67,6 +70,29 @@ export class S3BundleStore implements BundleStorePort {
       files.set(path, content);
     }
     return { ref: { version, bundleSha256: pointer.bundleSha256 }, files };
+  }
+
+  /** The newest version before `version` with a stored bundle (one listing of the pointers). */
+  async previousVersion(version: number): Promise<number | undefined> {
+    let newest: number | undefined;
+    let token: string | undefined;
+    do {
+      const page = await this.deps.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.deps.bucket,
+          Prefix: VERSIONS_PREFIX,
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        const match = /^bundles\/versions\/(\d+)\.json$/.exec(object.Key ?? '');
+        const found = match === null ? undefined : Number(match[1]);
+        if (found !== undefined && found < version && (newest === undefined || found > newest))
+          newest = found;
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return newest;
   }
 
   private async getJson(key: string): Promise<unknown> {

@@ -57,6 +57,11 @@ export interface BundleManifest {
     readonly files: number;
   };
   readonly observe: readonly ObservedService[];
+  /**
+   * Every ingress edge the bundle admits, `caller -> callee` with its ports when limited, in
+   * order: what `ward bundle show` compares between versions.
+   */
+  readonly edges: readonly string[];
 }
 
 export interface CompiledBundle {
@@ -193,6 +198,10 @@ function buildManifest(
       observed: observed.length,
       files: files.size + 1,
     },
+    edges: set.ingress.map(
+      (rule) =>
+        `${rule.from} -> ${rule.to}${rule.ports.length === 0 ? '' : ` (${rule.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')})`}`,
+    ),
     observe: observed.map((view) => {
       const { name, namespace } = view.service;
       const dir = `kubernetes/${namespace}/${name}`;

@@ -16,7 +16,9 @@ import {
 } from '../../core/approvals/change-request';
 import { ChangeNotFoundError, ChangeRevisionConflictError } from '../../core/approvals/ports';
 import { UnapprovableChangeError } from '../../core/approvals/requirements';
+import { BundleNotFoundError } from '../../adapters/bundles/s3-bundle-store';
 import { GateRefusedError } from '../../core/promotion/use-cases/gate-steps';
+import { PromotionRequestRefusedError } from '../../core/promotion/use-cases/start-promotion';
 import { config, logger } from '../approvals-context';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -145,7 +147,12 @@ function mapError(error: unknown): ApiResult | undefined {
           : 403;
     return json(status, { error: error.reason, message: error.message });
   }
-  if (error instanceof ChangeNotFoundError)
+  if (error instanceof PromotionRequestRefusedError)
+    return json(['not-a-person', 'no-mfa'].includes(error.reason) ? 403 : 409, {
+      error: error.reason,
+      message: error.message,
+    });
+  if (error instanceof ChangeNotFoundError || error instanceof BundleNotFoundError)
     return json(404, { error: 'NotFound', message: error.message });
   if (error instanceof ChangeRevisionConflictError)
     return json(409, { error: 'Conflict', message: error.message });
