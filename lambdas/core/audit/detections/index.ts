@@ -7,6 +7,7 @@ import { networkPolicyTampering } from './network-policy-tampering';
 import { newCallerToCriticalService } from './new-caller-to-critical';
 import { prodPushWithoutStaging } from './prod-push-without-staging';
 import { promotionDrift } from './promotion-drift';
+import { promotionStageFailed } from './promotion-stage-failed';
 import { registryWriteOutsideWorkflow } from './registry-write-outside-workflow';
 import { repeatedRefusals } from './repeated-refusals';
 
@@ -23,6 +24,7 @@ export function createDetections(config: DetectionConfig): Detection[] {
     newCallerToCriticalService(),
     networkPolicyTampering(config),
     promotionDrift(),
+    promotionStageFailed(),
   ] as Detection[];
 }
 
