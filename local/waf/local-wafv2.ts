@@ -34,11 +34,36 @@ const KIND_LABEL: Record<Kind, string> = {
   webacl: 'WebACL',
 };
 
+/** A create or update WAF accepted: which caller, which resource. */
+export interface WafWrite {
+  readonly caller: WafCaller;
+  readonly kind: Kind;
+  readonly scope: WafScope;
+  readonly name: string;
+  readonly id: string;
+}
+
 export class LocalWafV2 {
   /** Items by `<access key>/<region>/<scope>`, then by id. */
   private readonly spaces = new Map<string, Map<string, Item>>();
+  private readonly writeListeners = new Set<(write: WafWrite) => void>();
 
   constructor(readonly limits: LocalWafLimits = DEFAULT_LOCAL_WAF_LIMITS) {}
+
+  /**
+   * Calls `listener` after each create or update WAF accepted, before the caller hears back:
+   * where a test plays another writer (Firewall Manager, someone in the console) that changes
+   * a resource right after Ward did, through the same operations. Returns the unsubscribe.
+   */
+  onWrite(listener: (write: WafWrite) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  private written(caller: WafCaller, kind: Kind, input: Record<string, unknown>, id: string) {
+    const write = { caller, kind, scope: scopeOf(caller, input), name: nameOf(input), id };
+    for (const listener of [...this.writeListeners]) listener(write);
+  }
 
   /** The operations as one caller sees them (the JSON protocol's handler picks the caller). */
   operations(caller: WafCaller): Record<string, JsonOperation> {
@@ -49,16 +74,20 @@ export class LocalWafV2 {
     ) => {
       const label = KIND_LABEL[kind];
       return {
-        [`Create${label}`]: (input: Record<string, unknown>) => ({
-          Summary: this.summary(this.create(caller, kind, input, fields)),
-        }),
+        [`Create${label}`]: (input: Record<string, unknown>) => {
+          const created = this.create(caller, kind, input, fields);
+          this.written(caller, kind, input, created.Id);
+          return { Summary: this.summary(created) };
+        },
         [`Get${label}`]: (input: Record<string, unknown>) => {
           const item = this.find(caller, kind, input);
           return { [label]: this.describe(item), LockToken: item.LockToken };
         },
-        [`Update${label}`]: (input: Record<string, unknown>) => ({
-          NextLockToken: this.update(caller, kind, input, fields),
-        }),
+        [`Update${label}`]: (input: Record<string, unknown>) => {
+          const next = this.update(caller, kind, input, fields);
+          this.written(caller, kind, input, String(input.Id));
+          return { NextLockToken: next };
+        },
         [`List${plural}`]: (input: Record<string, unknown>) =>
           this.list(caller, kind, input, plural),
         [`Delete${label}`]: (input: Record<string, unknown>) => {
