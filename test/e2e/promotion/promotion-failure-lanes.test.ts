@@ -179,7 +179,9 @@ describe('promotion failures and the stage lanes', () => {
     );
     const olderRun = await ended(queued.id);
     expect(olderRun.status).toBe('SUCCEEDED');
-    expect(olderRun.history.map((h) => h.state)).toContain('s101: superseded by a newer bundle');
+    expect(olderRun.history.map((h) => h.state)).toEqual(
+      expect.arrayContaining(['s101: wait for the lock', 's101: superseded by a newer bundle']),
+    );
     const newerId = (superseded.details as { by: string }).by;
     expect((await records.lane('s101')).waiting?.request).toMatchObject({
       id: newerId,
@@ -194,6 +196,8 @@ describe('promotion failures and the stage lanes', () => {
     });
     await deployedIn(ward, 's101', newer);
     await heldAtGate(ward, 'prod', newer);
+    const newerRun = ward.runtime.stateMachines.list().find((e) => e.name === newerId);
+    expect(newerRun?.history.map((h) => h.state)).toContain('s101: wait for the lock');
     expect((await records.resultsFor(older)).map((r) => r.stage)).toEqual([]);
   }, 900_000);
 });

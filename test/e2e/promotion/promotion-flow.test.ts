@@ -32,7 +32,7 @@ async function applyChange(): Promise<number> {
       });
       return got.body.state === 'applied' ? (got.body.appliedVersion as number) : undefined;
     },
-    30_000,
+    180_000,
     'the change to be applied',
   );
 }
@@ -56,7 +56,7 @@ describe('promotion of an applied change', () => {
           ? lane
           : undefined;
       },
-      60_000,
+      180_000,
       'the promotion to wait at the prod gate',
     );
 
@@ -135,7 +135,7 @@ describe('promotion of an applied change', () => {
         const lane = await records.lane('prod');
         return lane.deployed !== undefined && lane.applying === undefined ? lane : undefined;
       },
-      30_000,
+      180_000,
       'the bundle to be deployed in prod',
     );
     expect(deployed.deployed).toEqual(prod.waiting?.request.bundle);
@@ -177,5 +177,5 @@ describe('promotion of an applied change', () => {
       target: { type: 'promotion-target', id: 's3-manifests' },
       details: { stage: 'prod', changed: [edited] },
     });
-  });
+  }, 600_000);
 });

@@ -15,8 +15,8 @@ import { LocalWafV2 } from '../../../local/waf/local-wafv2';
 
 let endpoint: LocalAwsEndpoint;
 let url = '';
+const waf = new LocalWafV2();
 beforeAll(async () => {
-  const waf = new LocalWafV2();
   endpoint = new LocalAwsEndpoint({ wafv2: (r) => handleWafV2(r, waf) }, () =>
     Promise.resolve(false),
   );
@@ -123,5 +123,22 @@ describe('local WAFv2 stand-in: the errors the SDK raises', () => {
         }),
       ),
     ).rejects.toBeInstanceOf(WAFNonexistentItemException);
+  });
+});
+
+describe('local WAFv2 stand-in: another writer', () => {
+  it('given a listener, then it hears each accepted write with its caller and resource before the caller does, and nothing once unsubscribed', async () => {
+    const heard: string[] = [];
+    const off = waf.onWrite((w) =>
+      heard.push(`${w.caller.accessKeyId}:${w.caller.account}:${w.kind}:${w.scope}:${w.name}`),
+    );
+    const created = await client().send(ipSet('heard'));
+    await expect(client().send(ipSet('heard'))).rejects.toBeInstanceOf(WAFDuplicateItemException);
+    off();
+    await client().send(ipSet('not-heard'));
+    expect(heard).toEqual(['a:000000000000:ipset:REGIONAL:heard']);
+    expect(created.Summary?.ARN).toMatch(
+      /^arn:aws:wafv2:eu-west-2:000000000000:regional\/ipset\/heard\//,
+    );
   });
 });
