@@ -9,7 +9,14 @@ import { ruleSetToFleetFiles } from '../lambdas/core/fleet/fleet-writer';
 import type { RuleSet } from '../lambdas/core/rules/rule-set';
 import { mb, median, ms, peakRssBytes, timed, type Figure } from './measure';
 
-export const SCALE = { services: 2_000, edges: 10_000, seed: 1 } as const;
+/** With the public endpoints and VPC workload groups a fleet this size has: WAF and DNS Firewall too. */
+export const SCALE = {
+  services: 2_000,
+  edges: 10_000,
+  seed: 1,
+  edgeEndpoints: 4,
+  workloadGroups: 10,
+} as const;
 const RUNS = 7;
 
 /**

@@ -22,6 +22,18 @@ export function registerFleetGenerate(
     .requiredOption('--services <n>', 'number of services', integer('--services', 2, 100_000))
     .requiredOption('--edges <m>', 'number of ingress edges', integer('--edges', 0, 10_000_000))
     .option('--seed <s>', 'random seed', integer('--seed', 0, 2 ** 32 - 1), 1)
+    .option(
+      '--edge-endpoints <n>',
+      'public endpoints with WAF rules',
+      integer('--edge-endpoints', 0, 100),
+      0,
+    )
+    .option(
+      '--workload-groups <n>',
+      'VPCs that 5% of the services also run in, outside Kubernetes',
+      integer('--workload-groups', 0, 1_000),
+      0,
+    )
     .requiredOption('--out <dir>', 'directory to write the fleet to (new, empty, or a fleet)')
     .addOption(formatOption())
     .action(
@@ -29,6 +41,8 @@ export function registerFleetGenerate(
         services: number;
         edges: number;
         seed: number;
+        edgeEndpoints: number;
+        workloadGroups: number;
         out: string;
         format: string;
       }) => {

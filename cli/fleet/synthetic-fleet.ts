@@ -5,6 +5,10 @@ export interface SyntheticFleetOptions {
   readonly services: number;
   readonly edges: number;
   readonly seed: number;
+  /** Public endpoints with WAF rules, owned by the hubs. @default 0 */
+  readonly edgeEndpoints?: number;
+  /** VPCs of services that also run outside Kubernetes (5% of services). @default 0 */
+  readonly workloadGroups?: number;
 }
 
 const DOMAINS = [
@@ -163,7 +167,49 @@ export function generateSyntheticFleet(options: SyntheticFleetOptions): RuleSet 
     if (random() < 0.05)
       grants.push({ service: name, path: `secret/data/shared/${pick(DOMAINS)}/*` });
   }
-  return createRuleSet({ version: 0, services, teams, ingress, egress, grants });
+  // Drawn from a stream of their own, so the rest of a seed's fleet is the same with or without.
+  const edgeRandom = seededRandom(options.seed + 1);
+  const groups = options.workloadGroups ?? 0;
+  const outside = groups === 0 ? [] : services.filter(() => edgeRandom() < 0.05);
+  outside.forEach((service, i) => {
+    (service as { workloadGroup?: string }).workloadGroup = `vpc-${i % groups}`;
+  });
+  const edgeRules = Array.from({ length: options.edgeEndpoints ?? 0 }, (_, i) =>
+    syntheticEdgeRule(`edge-${i}`, names[i % hubs] ?? '', edgeRandom),
+  );
+  return createRuleSet({ version: 0, services, teams, ingress, egress, grants, edgeRules });
+}
+
+/** A public endpoint's WAF config of the usual shape: lists, a geo rule, rate limits, managed groups. */
+function syntheticEdgeRule(endpoint: string, service: string, random: () => number) {
+  const octet = () => Math.floor(random() * 256);
+  return {
+    service,
+    endpoint,
+    scope: 'REGIONAL' as const,
+    defaultAction: 'allow' as const,
+    ipDenyList: Array.from({ length: 20 }, (_, i) => `198.51.${i}.${octet()}/32`),
+    geoRules: [{ name: 'block-embargoed', action: 'block' as const, countries: ['KP', 'IR'] }],
+    rateLimits: [
+      { name: 'per-ip', limit: 500 + Math.floor(random() * 4_500) },
+      {
+        name: 'login-burst',
+        limit: 100,
+        windowSeconds: 60 as const,
+        scopeDown: {
+          type: 'string',
+          field: 'uriPath',
+          position: 'STARTS_WITH',
+          value: '/login',
+        },
+      },
+    ],
+    managedRuleGroups: [
+      { name: 'AWSManagedRulesCommonRuleSet' },
+      { name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+      { name: 'AWSManagedRulesAmazonIpReputationList' },
+    ],
+  };
 }
 
 function serviceNames(n: number): string[] {

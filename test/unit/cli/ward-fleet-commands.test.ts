@@ -141,6 +141,43 @@ describe('ward fleet generate', () => {
     expect((await ward(['validate', a])).stdout).toMatch(/60 services, \d+ teams, 300 ingress/);
   });
 
+  it('given edge endpoints and workload groups, then the fleet carries them, the rest of the seed’s fleet is unchanged, and it compiles to waf/ and dns-firewall/ files', async () => {
+    const [plain, edged] = [tempDir(), tempDir()].map((d) => join(d, 'fleet')) as [string, string];
+    const base = ['fleet', 'generate', '--services', '200', '--edges', '800', '--seed', '3'];
+    expect((await ward([...base, '--out', plain])).code).toBe(0);
+    const run = await ward([
+      ...base,
+      '--edge-endpoints',
+      '2',
+      '--workload-groups',
+      '3',
+      '--out',
+      edged,
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      summary: { services: 200, ingress: 800, edgeEndpoints: 2, workloadGroups: 3 },
+    });
+    const exported = async (dir: string) =>
+      JSON.parse((await ward(['rules', 'export', dir, '--format', 'json'])).stdout) as Record<
+        string,
+        unknown
+      >;
+    const [a, b] = [await exported(plain), await exported(edged)];
+    for (const key of ['teams', 'ingress', 'egress']) expect(b[key]).toEqual(a[key]);
+    const out = join(tempDir(), 'bundle');
+    expect((await ward(['compile', edged, '--out', out])).code).toBe(0);
+    const files = Object.keys(
+      (JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')) as { files: object }).files,
+    );
+    expect(files.filter((f) => f.startsWith('waf/'))).toEqual([
+      'waf/edge-0.json',
+      'waf/edge-1.json',
+    ]);
+    expect(files.filter((f) => f.startsWith('dns-firewall/'))).toHaveLength(4);
+  });
+
   it('given more edges than a fleet can have, then it refuses with the limit', async () => {
     const run = await ward([
       'fleet',

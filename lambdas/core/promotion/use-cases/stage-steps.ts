@@ -137,18 +137,24 @@ export async function startStage(
 export async function applyStage(
   deps: PromotionDependencies,
   input: StageStepInput,
-): Promise<{ readonly calls: number; readonly targets: readonly string[] }> {
+): Promise<{
+  readonly calls: number;
+  readonly targets: readonly string[];
+  readonly callsByTarget: Readonly<Record<string, number>>;
+}> {
   await holdsLock(deps, input);
   const bundle = await deps.bundles.load(input.version);
   const results = await deps.records.resultsFor(input.version);
   let calls = 0;
+  const callsByTarget: Record<string, number> = {};
   for (const target of deps.targets) {
     // Each target re-checks admission against the results itself: fail closed twice over.
     const applied = await target.apply({ stage: input.stage, bundle, results });
     calls += applied.calls;
+    callsByTarget[target.name] = applied.calls;
   }
-  await record(deps, input, bundle.ref, 'applied', { calls });
-  return { calls, targets: deps.targets.map((t) => t.name) };
+  await record(deps, input, bundle.ref, 'applied', { calls, callsByTarget });
+  return { calls, targets: deps.targets.map((t) => t.name), callsByTarget };
 }
 
 /**
