@@ -107,6 +107,34 @@ describe('ward promote VERSION --to STAGE', () => {
     expect(started).toEqual([]);
   });
 
+  it('given v3 already deployed in s101, or waiting there, then promoting it to s101 again is refused at once, naming why', async () => {
+    const { deps, records, started } = setUp();
+    await records.updateLane('s101', () => ({
+      lane: { stage: 's101', deployed: bundleOf(3).ref },
+      value: undefined,
+    }));
+    await expect(
+      requestPromotion(deps, { caller: person('sre@bank.example'), version: 3, stage: 's101' }),
+    ).rejects.toMatchObject({ reason: 'stale', message: expect.stringMatching(/use a rollback/) });
+    await records.updateLane('s101', () => ({
+      lane: {
+        stage: 's101',
+        waiting: {
+          request: { id: 'p9', stage: 's101', bundle: bundleOf(4).ref, kind: 'forward' },
+          phase: 'queued',
+        },
+      },
+      value: undefined,
+    }));
+    await expect(
+      requestPromotion(deps, { caller: person('sre@bank.example'), version: 4, stage: 's101' }),
+    ).rejects.toMatchObject({
+      reason: 'already-on-its-way',
+      message: 'v4 is already on its way into s101 (promotion p9)',
+    });
+    expect(started).toEqual([]);
+  });
+
   it('given a service token or a person without MFA, then nothing starts', async () => {
     const { deps, started } = setUp();
     await expect(

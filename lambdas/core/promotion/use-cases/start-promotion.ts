@@ -6,6 +6,7 @@ import type { AuditEvent } from '../../../contracts/audit-event';
 import type { Caller } from '../../approvals/caller';
 import { mayEnterStage, type BundleRef, type StageResult } from '../admission';
 import { chooseRollbackTarget, type RollbackRefusal } from '../rollback';
+import { submitPromotion, type PromotionRequest, type SubmitRefusal } from '../stage-lane';
 import { STAGES, type StageName } from '../stages';
 import { PROMOTION_AUDIT_SOURCE, type PromotionDependencies } from './stage-steps';
 
@@ -20,7 +21,13 @@ export type StartDependencies = Pick<
 > & { readonly starter: PromotionStarterPort };
 
 export type PromotionRequestRefusal =
-  'not-a-person' | 'no-mfa' | 'not-admitted' | 'nothing-deployed' | RollbackRefusal;
+  | 'not-a-person'
+  | 'no-mfa'
+  | 'not-admitted'
+  | 'nothing-deployed'
+  | 'already-on-its-way'
+  | SubmitRefusal
+  | RollbackRefusal;
 
 /** Ward will not start what was asked; nothing was started. */
 export class PromotionRequestRefusedError extends Error {
@@ -56,6 +63,11 @@ export async function requestPromotion(
   );
   if (!admission.allowed)
     await refuse(deps, input.caller, subject, 'not-admitted', admission.message);
+  await laneWouldTake(deps, input.caller, subject, {
+    stage: input.stage,
+    bundle: bundle.ref,
+    kind: 'forward',
+  });
   const id = deps.newId();
   await deps.starter.start(id, {
     version: input.version,
@@ -110,6 +122,11 @@ export async function requestRollback(
     ...(input.version !== undefined ? { requestedVersion: input.version } : {}),
   });
   if (!choice.ok) return refuse(deps, input.caller, subject, choice.reason, choice.message);
+  await laneWouldTake(deps, input.caller, subject, {
+    stage: input.stage,
+    bundle: choice.target,
+    kind: 'rollback',
+  });
   const id = deps.newId();
   await deps.starter.start(id, {
     version: choice.target.version,
@@ -128,6 +145,31 @@ export async function requestRollback(
     }),
   ]);
   return { id, stage: input.stage, from: deployed, to: choice.target };
+}
+
+/**
+ * What the stage's lane would say to the promotion now (stale, a conflicting hash, the same
+ * bundle already applying or waiting), so the person hears it at once rather than find the
+ * workflow refused. The workflow's own submit still decides, against the lane as it is then.
+ */
+async function laneWouldTake(
+  deps: StartDependencies,
+  caller: Caller,
+  subject: string,
+  request: Omit<PromotionRequest, 'id'>,
+): Promise<void> {
+  const lane = await deps.records.lane(request.stage);
+  const offered = submitPromotion(lane, { ...request, id: '(not started)' });
+  if (offered.outcome === 'refused')
+    await refuse(deps, caller, subject, offered.reason, offered.message);
+  if (offered.outcome === 'duplicate')
+    await refuse(
+      deps,
+      caller,
+      subject,
+      'already-on-its-way',
+      `v${request.bundle.version} is already on its way into ${request.stage} (promotion ${offered.existing.id})`,
+    );
 }
 
 /** Promotions are a person's deliberate act: a service or a sign-in without MFA is refused. */
