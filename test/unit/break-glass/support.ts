@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- in-memory fakes of async ports: async keeps their shape, and a throw becomes a rejection as in the real adapters */
 import type { AuditEvent } from '../../../lambdas/contracts/audit-event';
 import {
   BreakGlassRuntimeConfigSchema,
