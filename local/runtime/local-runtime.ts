@@ -18,6 +18,13 @@ import { handleRoute53Resolver } from '../aws-endpoint/route53resolver-json-prot
 import { handleS3 } from '../aws-endpoint/s3-rest-protocol';
 import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
 import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
+import { handleLambda } from '../aws-endpoint/lambda-rest-json-protocol';
+import { handleScheduler } from '../aws-endpoint/scheduler-rest-json-protocol';
+import { handleStsQuery } from '../aws-endpoint/sts-query-protocol';
+import { LocalScheduler } from '../scheduler/local-scheduler';
+import { LocalSts } from '../sts/local-sts';
+import { LocalComponents } from './components';
+import { emergencyRoles, localIdentityEnvironment, scheduleGroups } from './stand-in-configs';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
 import { LocalWafV2 } from '../waf/local-wafv2';
 import { tableDefinition } from '../cloudformation-tables';
@@ -95,6 +102,11 @@ export class LocalRuntime {
   /** Promotion targets with no local engine: stand-ins that keep WAF's and DNS Firewall's contracts. */
   readonly waf = new LocalWafV2();
   readonly dnsFirewall = new LocalDnsFirewall();
+  /** Break glass's engines without a local one: STS for emergency roles, Scheduler for expiry. */
+  readonly sts: LocalSts;
+  readonly scheduler: LocalScheduler;
+  /** Parts of the stack that tests stop and start (`/_ward/components`). */
+  readonly components: LocalComponents;
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
@@ -180,6 +192,17 @@ export class LocalRuntime {
       region,
       accountId,
     );
+    this.sts = new LocalSts(emergencyRoles(assembly), accountId);
+    this.scheduler = new LocalScheduler(
+      scheduleGroups(assembly),
+      async (arn, input) => {
+        const outcome = await this.invoke(arn, input);
+        if (!outcome.ok)
+          throw new Error(`${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+      },
+      { region, accountId },
+    );
+    this.components = new LocalComponents(this);
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,
       ...this.stateMachines.unsupported.map(
@@ -268,6 +291,9 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_S3: this.awsEndpoint,
       AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
       AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
+      AWS_ENDPOINT_URL_STS: this.awsEndpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: this.awsEndpoint,
+      AWS_ENDPOINT_URL_LAMBDA: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -293,6 +319,7 @@ export class LocalRuntime {
   }
 
   async stop(): Promise<void> {
+    this.scheduler.stop();
     this.stateMachines.stopAll();
     await this.buses.settled();
     await Promise.all([
@@ -412,6 +439,7 @@ export class LocalRuntime {
             AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
             AWS_REGION: region,
             ...definition.environment,
+            ...localIdentityEnvironment(definition.environment, this.issuer),
           },
           onLog: (name, line) => this.options.log?.(`[${name}] ${line}`),
         }),
@@ -468,6 +496,9 @@ export class LocalRuntime {
         s3: (request) => handleS3(request, this.buckets),
         wafv2: (request) => handleWafV2(request, this.waf),
         route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
+        sts: (request) => handleStsQuery(request, this.sts),
+        scheduler: (request) => handleScheduler(request, this.scheduler),
+        lambda: (request) => handleLambda(request, (name, payload) => this.invoke(name, payload)),
       },
       adminHandler(this),
     );
