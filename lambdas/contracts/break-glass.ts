@@ -150,6 +150,7 @@ export const BreakGlassRequestSchema = z.discriminatedUnion('action', [
     reason: z.string().optional(),
   }),
   z.strictObject({ action: z.literal('overlay'), ...Common }),
+  z.strictObject({ action: z.literal('show'), ...Common, id: z.string() }),
   z.strictObject({ action: z.literal('drill-page'), ...Common, id: z.string() }),
   z.strictObject({ action: z.literal('drill-record'), ...Common, id: z.string() }),
   /** From the scheduler: a grant's expiry, a confirmation deadline, a spool retry. */

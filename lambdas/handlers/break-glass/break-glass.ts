@@ -113,6 +113,15 @@ async function run(
       return assumeRole(deps, actor, request, correlationId);
     case 'overlay':
       return { items: await liveOverlay(deps) };
+    case 'show': {
+      const record = await deps.grants.get(request.id);
+      if (record === undefined)
+        throw new BreakGlassRefusedError(
+          'not-found',
+          `no break-glass grant ${request.id} in ${deps.config.stage}`,
+        );
+      return record;
+    }
     case 'drill-page':
       return checkDrillPage(deps, request.id);
     case 'drill-record':
