@@ -71,7 +71,7 @@ export const BreakGlassSettingsSchema = z.strictObject({
     .strictObject({
       /** Service names or egress hosts (`*.stripe.com` matches as a DNS wildcard). */
       targets: z.array(z.string().min(1)).default([]),
-      withinMinutes: z.number().int().positive().max(240).default(15),
+      withinMinutes: z.number().positive().max(240).default(15),
     })
     .prefault({}),
   /** Roles `ward break-glass assume` may hand out; Ward creates each, assumable only by break glass. */

@@ -25,7 +25,8 @@ export class SqsPageReceipts implements PageReceipts {
             1,
             Math.min(20, Math.ceil((deadline - this.deps.now().getTime()) / 1000)),
           ),
-          VisibilityTimeout: 0,
+          // Other pages are hidden while this drill reads past them, then come back for others.
+          VisibilityTimeout: waitSeconds + 20,
         }),
       );
       for (const message of out.Messages ?? []) {
