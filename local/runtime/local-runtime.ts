@@ -21,10 +21,10 @@ import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
 import { handleLambda } from '../aws-endpoint/lambda-rest-json-protocol';
 import { handleScheduler } from '../aws-endpoint/scheduler-rest-json-protocol';
 import { handleStsQuery } from '../aws-endpoint/sts-query-protocol';
-import { LocalScheduler } from '../scheduler/local-scheduler';
-import { LocalSts } from '../sts/local-sts';
+import type { LocalScheduler } from '../scheduler/local-scheduler';
+import type { LocalSts } from '../sts/local-sts';
 import { LocalComponents } from './components';
-import { emergencyRoles, localIdentityEnvironment, scheduleGroups } from './stand-in-configs';
+import { breakGlassStandIns, localIdentityEnvironment } from './stand-in-configs';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
 import { LocalWafV2 } from '../waf/local-wafv2';
 import { tableDefinition } from '../cloudformation-tables';
@@ -192,16 +192,10 @@ export class LocalRuntime {
       region,
       accountId,
     );
-    this.sts = new LocalSts(emergencyRoles(assembly), accountId);
-    this.scheduler = new LocalScheduler(
-      scheduleGroups(assembly),
-      async (arn, input) => {
-        const outcome = await this.invoke(arn, input);
-        if (!outcome.ok)
-          throw new Error(`${outcome.error.errorType}: ${outcome.error.errorMessage}`);
-      },
-      { region, accountId },
-    );
+    ({ sts: this.sts, scheduler: this.scheduler } = breakGlassStandIns(assembly, this, {
+      region,
+      accountId,
+    }));
     this.components = new LocalComponents(this);
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,

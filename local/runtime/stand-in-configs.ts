@@ -1,6 +1,8 @@
 import { IDENTITY_JWKS_ENV } from '../../lambdas/contracts/break-glass';
 import type { LocalIssuer } from '../apigateway/local-issuer';
-import type { LocalRole } from '../sts/local-sts';
+import type { InvokeOutcome } from '../lambda/local-function';
+import { LocalScheduler } from '../scheduler/local-scheduler';
+import { LocalSts, type LocalRole } from '../sts/local-sts';
 import type { LocalAssembly } from '../template/local-assembly';
 
 /** The tag that marks a role STS may hand out sessions of locally (Ward's emergency roles). */
@@ -38,4 +40,27 @@ export function localIdentityEnvironment(
   return IDENTITY_JWKS_ENV in environment
     ? { [IDENTITY_JWKS_ENV]: JSON.stringify(issuer.jwks()) }
     : {};
+}
+
+/**
+ * STS and EventBridge Scheduler for the template: STS hands out the emergency roles, the
+ * scheduler knows the schedule groups and fires its targets through the runtime's functions.
+ */
+export function breakGlassStandIns(
+  assembly: LocalAssembly,
+  functions: { invoke(arn: string, payload: unknown): Promise<InvokeOutcome> },
+  env: { region: string; accountId: string },
+): { sts: LocalSts; scheduler: LocalScheduler } {
+  return {
+    sts: new LocalSts(emergencyRoles(assembly), env.accountId),
+    scheduler: new LocalScheduler(
+      scheduleGroups(assembly),
+      async (arn, input) => {
+        const outcome = await functions.invoke(arn, input);
+        if (!outcome.ok)
+          throw new Error(`${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+      },
+      env,
+    ),
+  };
 }
