@@ -11,6 +11,7 @@ import { RpcmapConfigError } from '../rpcmap/config';
 import { RpcmapGitError } from '../rpcmap/scan/git-base';
 import { RpcmapRootError } from '../rpcmap/scan/scan';
 import { registerAlerts } from './commands/alerts';
+import { registerBreakGlass } from './commands/break-glass';
 import { registerApprovalApprove } from './commands/approval-approve';
 import { registerApprovalChanges } from './commands/approval-changes';
 import { registerApprovalLogin } from './commands/approval-login';
@@ -43,6 +44,7 @@ import { PortInUseError } from '../local/runtime/ports';
 import { NoRuntimeError } from '../local/runtime/state-file';
 import { OutputDirectoryError } from './fleet/write-dir';
 import { ApiRefusedError, ApiUnreachableError } from './api-client';
+import { BreakGlassRefusedCliError } from './break-glass-client';
 import { NotLoggedInError } from './credentials';
 import { ExitCode, type CliIo } from './io';
 import { UsageError } from './rule-source';
@@ -101,6 +103,8 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerBundleShow(program, io, done);
   // What the audit detections alerted on and paged.
   registerAlerts(program, io, done);
+  // Emergency access, through its own function.
+  registerBreakGlass(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -175,6 +179,10 @@ function reportError(error: unknown, io: CliIo): ExitCode {
     return ExitCode.refused;
   }
   if (error instanceof ApiUnreachableError || error instanceof NotLoggedInError) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.refused;
+  }
+  if (error instanceof BreakGlassRefusedCliError) {
     io.stderr(`error: ${error.message}\n`);
     return ExitCode.refused;
   }

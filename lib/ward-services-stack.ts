@@ -5,6 +5,7 @@ import type { StageConfig } from './config/stage-config';
 import { ApprovalApi } from './constructs/approval-api';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
 import { AuditDetections } from './constructs/audit-detections';
+import { BreakGlass } from './constructs/break-glass';
 import { bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { PromotionWorkflow } from './constructs/promotion-workflow';
 import { STAGE_TAG, type WardStack } from './ward-stack';
@@ -30,6 +31,7 @@ export class WardServicesStack extends Stack {
   public readonly workflow: ApprovalWorkflow;
   public readonly promotion: PromotionWorkflow;
   public readonly detections: AuditDetections;
+  public readonly breakGlass: BreakGlass;
 
   constructor(scope: Construct, id: string, props: WardServicesStackProps) {
     const { config, data, ...stackProps } = props;
@@ -67,6 +69,25 @@ export class WardServicesStack extends Stack {
       stage: config.stage,
       auditBus: data.auditBus,
       table,
+    });
+    this.breakGlass = new BreakGlass(this, 'BreakGlass', {
+      stage: config.stage,
+      settings: config.breakGlass,
+      identity: {
+        issuer: config.identity.issuer,
+        audience: config.identity.audience,
+        keys: config.identity.keys,
+        groupsClaim: config.approvals.groupsClaim,
+        mfaMethods: config.approvals.mfaMethods,
+      },
+      table: data.breakGlass.table,
+      pageTopic: this.detections.pageTopic,
+      auditBus: data.auditBus,
+      manifestsBucketName: manifestsBucketName(config.stage),
+    });
+    new CfnOutput(this, 'BreakGlassFunctionName', {
+      description: 'The break-glass function (ward break-glass invokes it by this name)',
+      value: this.breakGlass.function.functionName,
     });
     new CfnOutput(this, 'ApprovalApiUrl', {
       description: 'Base URL of the approval API',

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { BreakGlassTable } from './constructs/break-glass';
 import { BundleBucket, bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { RegistryTable } from './constructs/registry-table';
 
@@ -41,6 +42,8 @@ export class WardStack extends Stack {
   public readonly bundles: BundleBucket;
   /** The manifests promotion writes for GitOps controllers, with a pointer per fleet stage. */
   public readonly manifests: BundleBucket;
+  /** Break glass's own table: grants, role sessions, the audit spool, drills. */
+  public readonly breakGlass: BreakGlassTable;
 
   constructor(scope: Construct, id: string, props: WardStackProps) {
     const { config, ...stackProps } = props;
@@ -64,6 +67,10 @@ export class WardStack extends Stack {
     // The same guarantees as the bundles: versioned, private, TLS only, access-logged, retained.
     this.manifests = new BundleBucket(this, 'Manifests', {
       bucketName: manifestsBucketName(config.stage),
+    });
+
+    this.breakGlass = new BreakGlassTable(this, 'BreakGlass', {
+      deletionProtection: config.registryTable.deletionProtection,
     });
 
     new CfnOutput(this, 'RegistryTableName', {

@@ -35,7 +35,16 @@ export const BreakGlassAuditAction = {
   roleAssumed: 'breakglass.role.assumed',
   revoked: 'breakglass.revoked',
   expired: 'breakglass.expired',
+  /** A second person confirmed a grant to a critical target. */
+  confirmed: 'breakglass.confirmed',
+  drillPassed: 'breakglass.drill.passed',
+  drillFailed: 'breakglass.drill.failed',
+  /** The daily look at the drill record (details: `lastPassedAt`, `periodDays`). */
+  drillChecked: 'breakglass.drill.checked',
 } as const;
+
+/** Envelope `source` of the break-glass function's events. */
+export const BREAK_GLASS_SOURCE = 'ward.break-glass';
 
 /** Actions of the promotion workflow (issue 6); details carry `stage` and `bundleSha256`. */
 export const PromotionAuditAction = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalConfigSchema } from '../../lambdas/contracts/approval-config';
+import { BreakGlassSettingsSchema } from '../../lambdas/contracts/break-glass';
 import { STAGES, type StageName } from '../../lambdas/contracts/stages';
 
 /**
@@ -71,12 +72,21 @@ export const StageSettingsSchema = z
         }),
         /** The `aud` (or `client_id`) the tokens must carry for this stage's API. */
         audience: z.string().min(1, 'must name the audience of this stage’s tokens'),
+        /**
+         * The identity provider's public signing keys (its JWKS). Break glass verifies tokens
+         * itself with these, so it needs neither API Gateway nor the IdP's key endpoint.
+         */
+        keys: z
+          .strictObject({ keys: z.array(z.looseObject({ kty: z.string().min(1) })).min(1) })
+          .readonly(),
       })
       .readonly(),
     /** How approvals are judged (claim names, MFA methods, security team, expiry). */
     approvals: ApprovalConfigSchema.prefault({}),
     /** The fleet stages this deployment promotes bundles through: where their WAF and DNS Firewall are. */
     promotionTargets: PromotionTargetsSettingsSchema,
+    /** Emergency access: who, for how long at most, critical targets, emergency roles, drills. */
+    breakGlass: BreakGlassSettingsSchema.prefault({}),
   })
   .readonly();
 

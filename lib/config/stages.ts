@@ -17,6 +17,58 @@ const FLEET_STAGES = {
 } as const;
 
 /**
+ * The example bank's identity provider's public signing key (set your IdP's JWKS here): what
+ * the break-glass function verifies people's tokens with.
+ */
+const IDP_KEYS = {
+  keys: [
+    {
+      kty: 'RSA',
+      kid: 'bank-example-2026',
+      alg: 'RS256',
+      use: 'sig',
+      e: 'AQAB',
+      n: 'sh6ceXRCuwtQwMHddQeOFKCQRStwi_IKNX_49QF7ebaouZgKYkWJjA_WQY05BCJfZ0WKGlQVRPEsue6ThmD6B83mRZ55zL7c6ZtF_s1oi5ch9qV2zqPcVyOx-2DcuN4uon-TUrraF_KsgJYz1ROFrJJCPRKTOjqUVVE7FgzuRvRL7OSwEp0F5Dvg3525oThRDr0cO-CIyxW5VyyuHOdN4utBjuZ7JiZVlFbVJgcPnw_5nJN2pqWlQNoJ-Y1FjjRA_0r_wC89S2spDZssf8XdpSjrNVUWEhLCaZb-92A3QhufO3uz7Tjkyf3uz9RRvWbrav0mo8o5b16jc48SO0480Q',
+    },
+  ],
+};
+
+/**
+ * Break glass, the same in every stage so s101 rehearses production: the example bank's
+ * critical services need a second person within 15 minutes, and two emergency roles exist.
+ */
+const BREAK_GLASS = {
+  maxDurationSeconds: 4 * 3600,
+  secondPerson: {
+    targets: [
+      'service.ledger',
+      'service.payments',
+      'service.card-processing',
+      'service.faster-payments',
+    ],
+    withinMinutes: 15,
+  },
+  emergencyRoles: {
+    'ssm-admin': {
+      description: 'A shell on instances through SSM Session Manager',
+      actions: [
+        'ssm:StartSession',
+        'ssm:ResumeSession',
+        'ssm:TerminateSession',
+        'ssm:DescribeSessions',
+        'ec2:DescribeInstances',
+      ],
+      maxSessionSeconds: 3600,
+    },
+    'eks-admin': {
+      description: 'kubectl on the clusters (the role is mapped to an admin access entry)',
+      actions: ['eks:DescribeCluster', 'eks:ListClusters', 'eks:AccessKubernetesApi'],
+      maxSessionSeconds: 3600,
+    },
+  },
+};
+
+/**
  * Every stage's settings: the one place to change them. Accounts are left out on purpose until
  * the pipeline that deploys Ward exists, so every stack stays account-agnostic and synth needs
  * no credentials; set `account` here when a stage gets its home.
@@ -27,26 +79,29 @@ export const STAGE_SETTINGS = {
     region: 'eu-west-2',
     terminationProtection: false,
     registryTable: { deletionProtection: false },
-    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101' },
+    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101', keys: IDP_KEYS },
     approvals: {},
     promotionTargets: FLEET_STAGES,
+    breakGlass: BREAK_GLASS,
   },
   // The last stage before production mirrors production, so the gate tests what prod will do.
   s102: {
     region: 'eu-west-2',
     terminationProtection: true,
     registryTable: { deletionProtection: true },
-    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102' },
+    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102', keys: IDP_KEYS },
     approvals: {},
     promotionTargets: FLEET_STAGES,
+    breakGlass: BREAK_GLASS,
   },
   prod: {
     region: 'eu-west-2',
     terminationProtection: true,
     registryTable: { deletionProtection: true },
-    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod' },
+    identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod', keys: IDP_KEYS },
     approvals: {},
     promotionTargets: FLEET_STAGES,
+    breakGlass: BREAK_GLASS,
   },
 } as const satisfies WardConfigInput;
 

@@ -27,6 +27,11 @@ export interface WardFunctionProps {
   readonly handler?: string;
   readonly description?: string;
   /**
+   * A fixed physical name, for a function people invoke by name (break glass).
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
+  /**
    * Environment variables, beyond the Powertools ones this construct sets.
    * @default - none
    */
@@ -65,6 +70,7 @@ export class WardFunction extends NodejsFunction {
       entry: join(PROJECT_ROOT, props.entry),
       handler,
       description: props.description,
+      functionName: props.functionName,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,

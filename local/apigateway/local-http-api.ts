@@ -37,6 +37,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export class LocalHttpApi {
   private readonly table: RouteTable;
   private server: Server | undefined;
+  /** The port it last listened on, so a stopped API can be started again where clients expect it. */
+  port: number | undefined;
   readonly requests: ApiRequestRecord[] = [];
 
   constructor(
@@ -66,6 +68,7 @@ export class LocalHttpApi {
     });
     this.server = server;
     const { port: bound } = server.address() as AddressInfo;
+    this.port = bound;
     return `http://${host}:${bound}`;
   }
 

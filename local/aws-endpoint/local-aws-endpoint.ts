@@ -29,6 +29,7 @@ export class LocalAwsEndpoint {
       path: string,
       query: URLSearchParams,
       response: ServerResponse,
+      method: string,
     ) => Promise<boolean>,
   ) {}
 
@@ -63,7 +64,7 @@ export class LocalAwsEndpoint {
     const url = new URL(incoming.url ?? '/', 'http://localhost');
     if (
       url.pathname.startsWith('/_ward/') &&
-      (await this.admin(url.pathname, url.searchParams, response))
+      (await this.admin(url.pathname, url.searchParams, response, incoming.method ?? 'GET'))
     )
       return;
     const chunks: Buffer[] = [];

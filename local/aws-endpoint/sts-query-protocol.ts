@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalSts } from '../sts/local-sts';
+import { signingCaller } from '../waf/signing-caller';
 import { AwsServiceError } from './aws-errors';
 import { xmlEscape, type AwsRequest, type AwsResponse } from './http-exchange';
 
@@ -10,28 +11,48 @@ export function handleStsQuery(request: AwsRequest, sts: LocalSts): AwsResponse 
   const requestId = randomUUID();
   const form = new URLSearchParams(request.body.toString('utf8'));
   const action = form.get('Action') ?? '';
-  try {
-    if (action !== 'AssumeRole')
-      throw new AwsServiceError(
-        'InvalidAction',
-        `The action ${action} is not supported by the local runtime`,
-      );
-    const role = sts.assumeRole({
-      roleArn: form.get('RoleArn'),
-      roleSessionName: form.get('RoleSessionName'),
-      durationSeconds: form.get('DurationSeconds'),
-    });
-    return xml(
+  const caller = signingCaller(request.headers).accessKeyId;
+  const wrap = (result: string) =>
+    xml(
       200,
-      `<AssumeRoleResponse xmlns="${NAMESPACE}"><AssumeRoleResult>` +
-        `<Credentials><AccessKeyId>${role.accessKeyId}</AccessKeyId>` +
-        `<SecretAccessKey>${xmlEscape(role.secretAccessKey)}</SecretAccessKey>` +
-        `<SessionToken>${xmlEscape(role.sessionToken)}</SessionToken>` +
-        `<Expiration>${role.expiration.toISOString()}</Expiration></Credentials>` +
-        `<AssumedRoleUser><Arn>${xmlEscape(role.assumedRoleArn)}</Arn>` +
-        `<AssumedRoleId>${xmlEscape(role.assumedRoleId)}</AssumedRoleId></AssumedRoleUser>` +
-        `</AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      `<${action}Response xmlns="${NAMESPACE}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
     );
+  try {
+    switch (action) {
+      case 'AssumeRole': {
+        const session = sts.assumeRole(
+          {
+            RoleArn: form.get('RoleArn'),
+            RoleSessionName: form.get('RoleSessionName'),
+            DurationSeconds: form.get('DurationSeconds'),
+            Policy: form.get('Policy'),
+            SourceIdentity: form.get('SourceIdentity'),
+          },
+          caller,
+        );
+        return wrap(
+          [
+            session.sourceIdentity !== undefined
+              ? `<SourceIdentity>${xmlEscape(session.sourceIdentity)}</SourceIdentity>`
+              : '',
+            `<AssumedRoleUser><AssumedRoleId>${xmlEscape(session.assumedRoleId)}</AssumedRoleId><Arn>${xmlEscape(session.assumedRoleArn)}</Arn></AssumedRoleUser>`,
+            `<Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(session.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(session.sessionToken)}</SessionToken><Expiration>${session.expiration.toISOString()}</Expiration></Credentials>`,
+            `<PackedPolicySize>${session.packedPolicySize}</PackedPolicySize>`,
+          ].join(''),
+        );
+      }
+      case 'GetCallerIdentity': {
+        const identity = sts.callerIdentity(caller);
+        return wrap(
+          `<Arn>${xmlEscape(identity.Arn)}</Arn><UserId>${xmlEscape(identity.UserId)}</UserId><Account>${identity.Account}</Account>`,
+        );
+      }
+      default:
+        throw new AwsServiceError(
+          'InvalidAction',
+          `The action ${action} is not supported by the local runtime`,
+        );
+    }
   } catch (error) {
     if (!(error instanceof AwsServiceError)) throw error;
     return xml(

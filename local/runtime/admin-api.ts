@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { componentsAdmin } from './components';
 import type { LocalRuntime } from './local-runtime';
 
 /**
@@ -11,6 +12,7 @@ export function adminHandler(runtime: LocalRuntime) {
     path: string,
     query: URLSearchParams,
     response: ServerResponse,
+    method = 'GET',
   ): Promise<boolean> => {
     const send = (body: unknown) => {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -61,7 +63,7 @@ export function adminHandler(runtime: LocalRuntime) {
             .map((q) => ({ name: q.name, url: q.url, messages: runtime.queues.peek(q.url) })),
         });
       default:
-        return false;
+        return componentsAdmin(runtime.components, path, method, response);
     }
   };
 }

@@ -17,10 +17,15 @@ import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
 import { handleRoute53Resolver } from '../aws-endpoint/route53resolver-json-protocol';
 import { handleS3 } from '../aws-endpoint/s3-rest-protocol';
 import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
-import { handleStsQuery } from '../aws-endpoint/sts-query-protocol';
 import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
+import { handleLambda } from '../aws-endpoint/lambda-rest-json-protocol';
+import { handleScheduler } from '../aws-endpoint/scheduler-rest-json-protocol';
+import { handleStsQuery } from '../aws-endpoint/sts-query-protocol';
+import type { LocalScheduler } from '../scheduler/local-scheduler';
+import type { LocalSts } from '../sts/local-sts';
+import { LocalComponents } from './components';
+import { breakGlassStandIns, localIdentityEnvironment } from './stand-in-configs';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
-import { LocalSts } from '../sts/local-sts';
 import { LocalWafV2 } from '../waf/local-wafv2';
 import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
@@ -97,8 +102,11 @@ export class LocalRuntime {
   /** Promotion targets with no local engine: stand-ins that keep WAF's and DNS Firewall's contracts. */
   readonly waf = new LocalWafV2();
   readonly dnsFirewall = new LocalDnsFirewall();
-  /** AssumeRole, so each fleet stage's targets live in an account of their own, as in AWS. */
-  readonly sts = new LocalSts();
+  /** Break glass's engines without a local one: STS for emergency roles, Scheduler for expiry. */
+  readonly sts: LocalSts;
+  readonly scheduler: LocalScheduler;
+  /** Parts of the stack that tests stop and start (`/_ward/components`). */
+  readonly components: LocalComponents;
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
@@ -184,6 +192,11 @@ export class LocalRuntime {
       region,
       accountId,
     );
+    ({ sts: this.sts, scheduler: this.scheduler } = breakGlassStandIns(assembly, this, {
+      region,
+      accountId,
+    }));
+    this.components = new LocalComponents(this);
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,
       ...this.stateMachines.unsupported.map(
@@ -273,6 +286,8 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
       AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
       AWS_ENDPOINT_URL_STS: this.awsEndpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: this.awsEndpoint,
+      AWS_ENDPOINT_URL_LAMBDA: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -298,6 +313,7 @@ export class LocalRuntime {
   }
 
   async stop(): Promise<void> {
+    this.scheduler.stop();
     this.stateMachines.stopAll();
     await this.buses.settled();
     await Promise.all([
@@ -417,6 +433,7 @@ export class LocalRuntime {
             AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
             AWS_REGION: region,
             ...definition.environment,
+            ...localIdentityEnvironment(definition.environment, this.issuer),
           },
           onLog: (name, line) => this.options.log?.(`[${name}] ${line}`),
         }),
@@ -474,6 +491,8 @@ export class LocalRuntime {
         wafv2: (request) => handleWafV2(request, this.waf),
         route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
         sts: (request) => handleStsQuery(request, this.sts),
+        scheduler: (request) => handleScheduler(request, this.scheduler),
+        lambda: (request) => handleLambda(request, (name, payload) => this.invoke(name, payload)),
       },
       adminHandler(this),
     );

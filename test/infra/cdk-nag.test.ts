@@ -82,6 +82,18 @@ const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule:
     path: /^Ward-\w+-services\/PromotionWorkflow\/(Apply|Verify|DriftCheck)FunctionRole$/,
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-manifests-<AWS::AccountId>-<AWS::Region>\/manifests\/\*\]$/,
   },
+  // Break glass: grants only under the manifests bucket's break-glass/ prefix, schedules only in
+  // its own group, emergency roles that act on what is broken (cut down per session).
+  {
+    path: /^Ward-\w+-services\/BreakGlass\/FunctionRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::(arn:<AWS::Partition>:s3:::ward-\w+-manifests-<AWS::AccountId>-<AWS::Region>\/break-glass\/\*|arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule\/ward-break-glass-\w+\/\*)\]$/,
+  },
+  {
+    path: /^Ward-\w+-services\/BreakGlass\/EmergencyRole-[a-z0-9-]+$/,
+    rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
+  },
+  // A drill reads its own page from this queue; unread copies age out.
+  { path: /^Ward-\w+-services\/BreakGlass\/DrillPageQueue$/, rule: /^AwsSolutions-SQS3$/ },
   // The detector rule's dead-letter queue is the end of the line: a queue behind it would only
   // move the same undeliverable audit events again.
   {

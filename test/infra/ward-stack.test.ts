@@ -12,8 +12,8 @@ import { shippedConfig, testApp, wardStack } from './support/ward-app';
  * construct ids back.
  */
 const PINNED_LOGICAL_IDS = {
-  'AWS::KMS::Key': ['RegistryKey1053ED4C'],
-  'AWS::DynamoDB::Table': ['RegistryTableDB777839'],
+  'AWS::KMS::Key': ['RegistryKey1053ED4C', 'BreakGlassKey1771A580'],
+  'AWS::DynamoDB::Table': ['RegistryTableDB777839', 'BreakGlassTable4B04BA47'],
   'AWS::Events::EventBus': ['AuditBusE928BA39'],
   'AWS::S3::Bucket': [
     'BundlesAccessLogsEF373217',

@@ -15,8 +15,18 @@ describe('tables created from the synthesized template', () => {
   afterAll(() => client.destroy());
 
   it('given the s101 stack, when its registry table is created in DynamoDB Local, then keys, indexes and TTL match the contract', async () => {
-    const [registry, ...others] = tableDefinitionsFromTemplate(synthesizeWardStack('s101'));
+    const [registry, breakGlass, ...others] = tableDefinitionsFromTemplate(
+      synthesizeWardStack('s101'),
+    );
     expect(others).toEqual([]);
+    // Break glass's own table beside it: keys only, no indexes, so it needs nothing of the registry.
+    expect(breakGlass?.create).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+    expect(breakGlass?.create.GlobalSecondaryIndexes).toBeUndefined();
     expect(registry?.notRunLocally).toEqual(
       expect.arrayContaining(['SSESpecification', 'PointInTimeRecoverySpecification']),
     );

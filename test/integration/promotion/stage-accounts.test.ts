@@ -103,7 +103,7 @@ describe('fleet stages as accounts of their own, through AssumeRole', () => {
     const provider = assumedRoleCredentials(sts(), ROLE('555555555555'), 'ward-test', () => now);
     const [a, b] = await Promise.all([provider(), provider()]);
     expect(a).toBe(b);
-    expect(a.accessKeyId).toBe('ASIA555555555555WARD');
+    expect(a.accessKeyId).toMatch(/^ASIA555555555555WARD/);
     expect(env.sts.assumed.length - before).toBe(1);
     now += 56 * 60_000; // within five minutes of the hour they are valid for
     await provider();

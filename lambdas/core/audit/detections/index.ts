@@ -1,6 +1,7 @@
 import type { EnrichedAuditEvent } from '../enrichment';
 import { auditTrailTampering } from './audit-trail-tampering';
 import { approvalWithoutMfa, selfApprovalAttempt } from './approval-integrity';
+import { breakGlassDrillOverdue } from './break-glass-drill-overdue';
 import { breakGlassUsed } from './break-glass-used';
 import type { Detection, DetectionConfig, Finding } from './detection';
 import { networkPolicyTampering } from './network-policy-tampering';
@@ -25,6 +26,7 @@ export function createDetections(config: DetectionConfig): Detection[] {
     networkPolicyTampering(config),
     promotionDrift(),
     promotionStageFailed(),
+    breakGlassDrillOverdue(),
   ] as Detection[];
 }
 

@@ -1,0 +1,123 @@
+import type { AuditEvent } from '../../contracts/audit-event';
+import type { BreakGlassRuntimeConfig } from '../../contracts/break-glass';
+import type { DrillRecord, EventNote, GrantRecord } from './drill';
+import type { Grant } from './grant';
+import type { OverlayDocument } from './overlay';
+
+/**
+ * What break glass needs from the world, and nothing of the normal path: no approval API,
+ * workflow or registry table. The audit bus appears only behind `AuditEmitter`, whose failure
+ * spools instead of failing the grant.
+ */
+
+/** Publishes straight to the page topic. */
+export interface Pager {
+  page(subject: string, message: string): Promise<{ messageId: string }>;
+}
+
+/** The function's own small table. */
+export interface GrantStore {
+  /** Stores a new record; refuses an id that exists. */
+  create(record: GrantRecord): Promise<void>;
+  get(id: string): Promise<GrantRecord | undefined>;
+  /** Replaces the grant if its stored status is still `expectedStatus`; false when it was not. */
+  replaceGrant(grant: Grant, expectedStatus: Grant['status']): Promise<boolean>;
+  addEvents(id: string, events: readonly EventNote[]): Promise<void>;
+  setPageReceived(id: string, at: string): Promise<void>;
+  /** Records an emergency role handed out (no grant to end: the credentials expire by themselves). */
+  recordRole(assumption: RoleAssumption): Promise<void>;
+  /** Every grant still marked active (live or not: the caller judges with the clock). */
+  active(): Promise<GrantRecord[]>;
+}
+
+/** Audit events the bus did not take, kept until it does. */
+export interface EventSpool {
+  put(events: readonly AuditEvent[]): Promise<void>;
+  pending(): Promise<AuditEvent[]>;
+  remove(ids: readonly string[]): Promise<void>;
+}
+
+export interface DrillStore {
+  record(drill: DrillRecord): Promise<void>;
+  lastPassed(stage: string): Promise<DrillRecord | undefined>;
+}
+
+/** The stage's promotion targets, as far as break glass writes them. */
+export interface OverlayTarget {
+  write(grant: Grant, document: OverlayDocument): Promise<void>;
+  remove(grant: Grant): Promise<void>;
+  /** Every overlay document of the stage, as stored (expired ones included: readers judge). */
+  read(stage: string): Promise<unknown[]>;
+}
+
+/** One-time schedules that call the function back: a grant's expiry, a deadline, a retry. */
+export interface CallbackScheduler {
+  /** Creates the schedule; an existing one of that name is left as it is. */
+  at(name: string, when: Date, payload: Record<string, unknown>): Promise<void>;
+  /** Deletes it; a schedule that is gone already is fine. */
+  cancel(name: string): Promise<void>;
+}
+
+export interface AuditEmitter {
+  publish(events: readonly AuditEvent[]): Promise<void>;
+}
+
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: string;
+  readonly assumedRoleArn: string;
+}
+
+export interface RoleAssumption {
+  readonly id: string;
+  readonly stage: string;
+  readonly role: string;
+  readonly roleArn: string;
+  readonly principal: string;
+  readonly incident: string;
+  readonly reason: string;
+  readonly at: string;
+  readonly expiresAt: string;
+  readonly durationSeconds: number;
+  readonly pageMessageId: string;
+  readonly events: readonly EventNote[];
+}
+
+export interface RoleIssuer {
+  assume(input: {
+    roleArn: string;
+    sessionName: string;
+    sourceIdentity: string;
+    durationSeconds: number;
+    sessionPolicy: string;
+  }): Promise<RoleCredentials>;
+}
+
+/** Where a drill sees its page arrive (a queue subscribed to the page topic). */
+export interface PageReceipts {
+  /** Waits up to `waitSeconds` for a page naming `grantId`; its arrival time, or undefined. */
+  find(grantId: string, waitSeconds: number): Promise<string | undefined>;
+}
+
+export interface Log {
+  warn(message: string, details: Record<string, unknown>): void;
+  info(message: string, details: Record<string, unknown>): void;
+}
+
+export interface BreakGlassDependencies {
+  readonly config: BreakGlassRuntimeConfig;
+  readonly pager: Pager;
+  readonly grants: GrantStore;
+  readonly spool: EventSpool;
+  readonly drills: DrillStore;
+  readonly overlay: OverlayTarget;
+  readonly scheduler: CallbackScheduler;
+  readonly audit: AuditEmitter;
+  readonly roles: RoleIssuer;
+  readonly receipts: PageReceipts;
+  readonly log: Log;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}
