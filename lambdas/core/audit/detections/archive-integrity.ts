@@ -52,10 +52,12 @@ export function archiveIntegrity(): Detection {
 }
 
 function describeProblem(problem: Record<string, unknown>): string {
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
   const where =
-    problem.key ??
-    (problem.number !== undefined ? `batch ${String(problem.number)}` : undefined) ??
-    (problem.digest !== undefined ? `digest ${String(problem.digest)}` : undefined) ??
-    problem.producer;
-  return `${String(problem.kind)}${where === undefined ? '' : ` ${String(where)}`}`;
+    text(problem.key) ??
+    (text(problem.number) !== undefined ? `batch ${text(problem.number)}` : undefined) ??
+    (text(problem.digest) !== undefined ? `digest ${text(problem.digest)}` : undefined) ??
+    text(problem.producer);
+  return `${text(problem.kind) ?? 'problem'}${where === undefined ? '' : ` ${where}`}`;
 }
