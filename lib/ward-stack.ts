@@ -1,8 +1,9 @@
-import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { AuditArchiveStore } from './constructs/audit-archive-store';
 import { BundleBucket, bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { RegistryTable } from './constructs/registry-table';
 
@@ -18,6 +19,11 @@ export interface WardStackProps extends Omit<StackProps, 'env' | 'terminationPro
  */
 export function wardStackName(stage: StageName): string {
   return `Ward-${stage}`;
+}
+
+/** The break-glass role of a stage, by name, in the stage's own account. */
+export function breakGlassRoleArn(roleName: string): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roleName}`;
 }
 
 /** The tag every Ward resource carries with its stage, for cost reports and access policies. */
@@ -41,6 +47,8 @@ export class WardStack extends Stack {
   public readonly bundles: BundleBucket;
   /** The manifests promotion writes for GitOps controllers, with a pointer per fleet stage. */
   public readonly manifests: BundleBucket;
+  /** The audit archive's Object Lock bucket, its digest-signing key and the bus's replay archive. */
+  public readonly auditArchive: AuditArchiveStore;
 
   constructor(scope: Construct, id: string, props: WardStackProps) {
     const { config, ...stackProps } = props;
@@ -64,6 +72,13 @@ export class WardStack extends Stack {
     // The same guarantees as the bundles: versioned, private, TLS only, access-logged, retained.
     this.manifests = new BundleBucket(this, 'Manifests', {
       bucketName: manifestsBucketName(config.stage),
+    });
+
+    this.auditArchive = new AuditArchiveStore(this, 'AuditArchive', {
+      stage: config.stage,
+      auditBus,
+      retention: Duration.days(config.auditArchive.retentionDays),
+      breakGlassRoleArn: breakGlassRoleArn(config.auditArchive.breakGlassRoleName),
     });
 
     new CfnOutput(this, 'RegistryTableName', {

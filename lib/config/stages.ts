@@ -17,6 +17,8 @@ export const STAGE_SETTINGS = {
     terminationProtection: false,
     registryTable: { deletionProtection: false },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101' },
+    // A day: what s101 archives is test traffic, and a locked version cannot be removed sooner.
+    auditArchive: { retentionDays: 1, breakGlassRoleName: 'ward-break-glass-s101' },
     approvals: {},
   },
   // The last stage before production mirrors production, so the gate tests what prod will do.
@@ -25,6 +27,7 @@ export const STAGE_SETTINGS = {
     terminationProtection: true,
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102' },
+    auditArchive: { retentionDays: 30, breakGlassRoleName: 'ward-break-glass-s102' },
     approvals: {},
   },
   prod: {
@@ -32,6 +35,8 @@ export const STAGE_SETTINGS = {
     terminationProtection: true,
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod' },
+    // Seven years, the usual record-keeping term for a bank's access logs.
+    auditArchive: { retentionDays: 2557, breakGlassRoleName: 'ward-break-glass-prod' },
     approvals: {},
   },
 } as const satisfies WardConfigInput;

@@ -12,7 +12,7 @@ import { shippedConfig, testApp, wardStack } from './support/ward-app';
  * construct ids back.
  */
 const PINNED_LOGICAL_IDS = {
-  'AWS::KMS::Key': ['RegistryKey1053ED4C'],
+  'AWS::KMS::Key': ['RegistryKey1053ED4C', 'AuditArchiveDigestKeyD3CA22E3'],
   'AWS::DynamoDB::Table': ['RegistryTableDB777839'],
   'AWS::Events::EventBus': ['AuditBusE928BA39'],
   'AWS::S3::Bucket': [
@@ -20,7 +20,10 @@ const PINNED_LOGICAL_IDS = {
     'BundlesBucketB9647150',
     'ManifestsAccessLogsBBD238EE',
     'ManifestsBucket99AD6324',
+    'AuditArchiveAccessLogs48C7A137',
+    'AuditArchiveBucketDB93AD31',
   ],
+  'AWS::Events::Archive': ['AuditArchiveReplayArchiveD6DBC016'],
 } as const;
 
 /** Resource types that hold data or keys; each must outlive its stack. */
