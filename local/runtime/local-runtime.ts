@@ -20,6 +20,9 @@ import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
 import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
 import { LocalWafV2 } from '../waf/local-wafv2';
+import { LocalKms, keyConfigs } from '../kms/local-kms';
+import { LocalSchedules, scheduleConfigs } from '../event-buses/local-schedules';
+import { SqsEventSources, sqsEventSourceConfigs } from '../lambda/sqs-event-sources';
 import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-buses';
@@ -95,6 +98,10 @@ export class LocalRuntime {
   /** Promotion targets with no local engine: stand-ins that keep WAF's and DNS Firewall's contracts. */
   readonly waf = new LocalWafV2();
   readonly dnsFirewall = new LocalDnsFirewall();
+  /** KMS signing keys (the audit archive's digests), scheduled rules and SQS pollers. */
+  readonly kms: LocalKms;
+  readonly schedules: LocalSchedules;
+  readonly sqsEventSources: SqsEventSources;
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
@@ -133,6 +140,22 @@ export class LocalRuntime {
       },
       { region, accountId },
     );
+    const env = { region, accountId };
+    this.kms = new LocalKms(keyConfigs(assembly), join(options.stateDir, 'kms'), env);
+    const scheduled = scheduleConfigs(assembly);
+    this.schedules = new LocalSchedules(
+      scheduled.schedules,
+      (t, i) => this.deliverToTarget(t, i),
+      env,
+      options.log,
+    );
+    this.sqsEventSources = new SqsEventSources(sqsEventSourceConfigs(assembly), {
+      queues: this.queues,
+      invoke: (name, event) => this.invoke(name, event),
+      concurrencyOf: (name) => this.functions.get(name)?.config.maxConcurrency ?? 4,
+      region,
+      ...(options.log ? { log: options.log } : {}),
+    });
     const dynamo = () =>
       new DynamoDBClient({
         endpoint: this.urls.dynamoDbEndpoint,
@@ -182,6 +205,7 @@ export class LocalRuntime {
     );
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,
+      ...scheduled.unsupported,
       ...this.stateMachines.unsupported.map(
         (u) => `state machine ${u.stateMachine}: ${u.reason}; StartExecution is refused`,
       ),
@@ -233,6 +257,8 @@ export class LocalRuntime {
       await runtime.createTables(region);
       runtime.startFunctions(region);
       await runtime.serve(apiPort, awsPort);
+      runtime.sqsEventSources.start();
+      runtime.schedules.start();
     } catch (error) {
       await runtime.stop();
       throw error;
@@ -268,6 +294,7 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_S3: this.awsEndpoint,
       AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
       AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
+      AWS_ENDPOINT_URL_KMS: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -293,6 +320,8 @@ export class LocalRuntime {
   }
 
   async stop(): Promise<void> {
+    this.schedules.stop();
+    await this.sqsEventSources.stop();
     this.stateMachines.stopAll();
     await this.buses.settled();
     await Promise.all([
@@ -404,6 +433,9 @@ export class LocalRuntime {
           handlerName: definition.handlerName,
           timeoutMs: definition.timeoutMs,
           memoryMb: definition.memoryMb,
+          ...(definition.reservedConcurrency !== undefined
+            ? { maxConcurrency: definition.reservedConcurrency }
+            : {}),
           environment: {
             ...baseEnvironment,
             AWS_LAMBDA_FUNCTION_NAME: definition.name,
@@ -468,6 +500,7 @@ export class LocalRuntime {
         s3: (request) => handleS3(request, this.buckets),
         wafv2: (request) => handleWafV2(request, this.waf),
         route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
+        kms: (request) => handleJson(request, '1.1', this.kms.operations()),
       },
       adminHandler(this),
     );
