@@ -11,6 +11,9 @@ import { RpcmapConfigError } from '../rpcmap/config';
 import { RpcmapGitError } from '../rpcmap/scan/git-base';
 import { RpcmapRootError } from '../rpcmap/scan/scan';
 import { registerAlerts } from './commands/alerts';
+import { registerAuditSearch } from './commands/audit-search';
+import { registerAuditTail } from './commands/audit-tail';
+import { registerAuditVerify } from './commands/audit-verify';
 import { registerApprovalApprove } from './commands/approval-approve';
 import { registerApprovalChanges } from './commands/approval-changes';
 import { registerApprovalLogin } from './commands/approval-login';
@@ -97,6 +100,13 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerPromote(program, io, done);
   // What the audit detections alerted on and paged.
   registerAlerts(program, io, done);
+  // The audit archive: verify it, search it, follow it.
+  const audit = program
+    .command('audit')
+    .description('the append-only, tamper-evident audit archive');
+  registerAuditVerify(audit, io, done);
+  registerAuditSearch(audit, io, done);
+  registerAuditTail(audit, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
