@@ -75,12 +75,21 @@ export class SqsEventSources {
 
   private async poll(config: SqsEventSourceConfig): Promise<void> {
     while (this.running) {
-      const batch = await this.receiveBatch(config);
-      if (batch.length === 0) continue;
-      const outcome = await this.deps.invoke(config.functionName, {
-        Records: batch.map((m) => this.record(config, m)),
-      });
-      this.settle(config, batch, outcome);
+      try {
+        const batch = await this.receiveBatch(config);
+        if (batch.length === 0) continue;
+        const outcome = await this.deps.invoke(config.functionName, {
+          Records: batch.map((m) => this.record(config, m)),
+        });
+        this.settle(config, batch, outcome);
+      } catch (error) {
+        // As Lambda's poller does, a failed round is logged and the next one goes on; the
+        // messages it held come back after their visibility timeout.
+        this.deps.log?.(
+          `[SQS -> ${config.functionName}] ${error instanceof Error ? error.message : String(error)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
   }
 
