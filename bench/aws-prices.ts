@@ -21,3 +21,15 @@ export const PRICES_USD = {
   /** S3 standard PUT, COPY, POST, LIST ($0.005 per 1,000). */
   s3Put: 0.005 / 1_000,
 } as const;
+
+/** Prices the audit archive's cost adds (us-east-1, on demand, 2026 list prices). */
+export const ARCHIVE_PRICES_USD = {
+  /** SQS standard queue, per request (64 KB chunk) ($0.40 per million). */
+  sqsRequest: 0.4 / 1_000_000,
+  /** EventBridge archive, per GB of events archived ($0.10 per GB). */
+  eventArchiveGb: 0.1,
+  /** S3 standard storage, per GB-month. */
+  s3StorageGbMonth: 0.023,
+  /** KMS, per request on an ECC asymmetric key ($0.15 per 10,000). */
+  kmsEccRequest: 0.15 / 10_000,
+} as const;

@@ -1,4 +1,5 @@
 import { benchApprovals } from './approvals.bench';
+import { benchAudit } from './audit.bench';
 import { benchCompile } from './compile.bench';
 import { printFigures } from './measure';
 import { benchRegistry } from './registry.bench';
@@ -17,9 +18,15 @@ async function main(): Promise<void> {
   printFigures('Promotion of the same fleet’s bundle through the local runtime', promotion);
   const rpcmap = await benchRpcmap();
   printFigures(rpcmap.title, rpcmap.figures);
-  const missed = [...compile.figures, ...registry, ...approvals, ...rpcmap.figures].filter(
-    (f) => f.ok === false,
-  );
+  const audit = await benchAudit();
+  printFigures('Audit pipeline through the local runtime (archive and detections)', audit);
+  const missed = [
+    ...compile.figures,
+    ...registry,
+    ...approvals,
+    ...rpcmap.figures,
+    ...audit,
+  ].filter((f) => f.ok === false);
   if (missed.length > 0) {
     console.error(`\n${missed.length} target(s) missed: ${missed.map((f) => f.name).join(', ')}`);
     process.exitCode = 1;

@@ -12,6 +12,9 @@ import { RpcmapGitError } from '../rpcmap/scan/git-base';
 import { RpcmapRootError } from '../rpcmap/scan/scan';
 import { registerAlerts } from './commands/alerts';
 import { registerBreakGlass } from './commands/break-glass';
+import { registerAuditSearch } from './commands/audit-search';
+import { registerAuditTail } from './commands/audit-tail';
+import { registerAuditVerify } from './commands/audit-verify';
 import { registerApprovalApprove } from './commands/approval-approve';
 import { registerApprovalChanges } from './commands/approval-changes';
 import { registerApprovalLogin } from './commands/approval-login';
@@ -105,6 +108,13 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerAlerts(program, io, done);
   // Emergency access, through its own function.
   registerBreakGlass(program, io, done);
+  // The audit archive: verify it, search it, follow it.
+  const audit = program
+    .command('audit')
+    .description('the append-only, tamper-evident audit archive');
+  registerAuditVerify(audit, io, done);
+  registerAuditSearch(audit, io, done);
+  registerAuditTail(audit, io, done);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,14 +1,16 @@
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { auditArchiveBucketName } from '../lambdas/contracts/audit-archive';
 import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { ApprovalApi } from './constructs/approval-api';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
+import { AuditArchive, auditArchiveRuleName } from './constructs/audit-archive';
 import { AuditDetections } from './constructs/audit-detections';
 import { BreakGlass } from './constructs/break-glass';
 import { bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { PromotionWorkflow } from './constructs/promotion-workflow';
-import { STAGE_TAG, type WardStack } from './ward-stack';
+import { STAGE_TAG, breakGlassRoleArn, type WardStack } from './ward-stack';
 
 /** Properties of a {@link WardServicesStack}. */
 export interface WardServicesStackProps extends Omit<StackProps, 'env'> {
@@ -32,6 +34,7 @@ export class WardServicesStack extends Stack {
   public readonly promotion: PromotionWorkflow;
   public readonly detections: AuditDetections;
   public readonly breakGlass: BreakGlass;
+  public readonly archive: AuditArchive;
 
   constructor(scope: Construct, id: string, props: WardServicesStackProps) {
     const { config, data, ...stackProps } = props;
@@ -65,10 +68,26 @@ export class WardServicesStack extends Stack {
       audience: config.identity.audience,
       approvalConfigJson,
     });
+    const archiveBucket = auditArchiveBucketName(config.stage, Aws.ACCOUNT_ID, Aws.REGION);
     this.detections = new AuditDetections(this, 'AuditDetections', {
       stage: config.stage,
       auditBus: data.auditBus,
       table,
+      // Tampering with the archive bucket or its rule is itself a detection (via CloudTrail).
+      detectionSettings: {
+        auditBuckets: [archiveBucket],
+        auditRules: [auditArchiveRuleName(config.stage)],
+        breakGlassRoleArns: [breakGlassRoleArn(config.auditArchive.breakGlassRoleName)],
+      },
+    });
+    this.archive = new AuditArchive(this, 'AuditArchive', {
+      stage: config.stage,
+      auditBus: data.auditBus,
+      table,
+      bucketName: archiveBucket,
+      digestKey: data.auditArchive.digestKey,
+      alertsTopic: this.detections.alertsTopic,
+      pageTopic: this.detections.pageTopic,
     });
     this.breakGlass = new BreakGlass(this, 'BreakGlass', {
       stage: config.stage,

@@ -1,9 +1,10 @@
-import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/contracts/stages';
 import type { StageConfig } from './config/stage-config';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { BreakGlassTable } from './constructs/break-glass';
+import { AuditArchiveStore } from './constructs/audit-archive-store';
 import { BundleBucket, bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { RegistryTable } from './constructs/registry-table';
 
@@ -19,6 +20,11 @@ export interface WardStackProps extends Omit<StackProps, 'env' | 'terminationPro
  */
 export function wardStackName(stage: StageName): string {
   return `Ward-${stage}`;
+}
+
+/** The break-glass role of a stage, by name, in the stage's own account. */
+export function breakGlassRoleArn(roleName: string): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roleName}`;
 }
 
 /** The tag every Ward resource carries with its stage, for cost reports and access policies. */
@@ -44,6 +50,8 @@ export class WardStack extends Stack {
   public readonly manifests: BundleBucket;
   /** Break glass's own table: grants, role sessions, the audit spool, drills. */
   public readonly breakGlass: BreakGlassTable;
+  /** The audit archive's Object Lock bucket, its digest-signing key and the bus's replay archive. */
+  public readonly auditArchive: AuditArchiveStore;
 
   constructor(scope: Construct, id: string, props: WardStackProps) {
     const { config, ...stackProps } = props;
@@ -71,6 +79,13 @@ export class WardStack extends Stack {
 
     this.breakGlass = new BreakGlassTable(this, 'BreakGlass', {
       deletionProtection: config.registryTable.deletionProtection,
+    });
+
+    this.auditArchive = new AuditArchiveStore(this, 'AuditArchive', {
+      stage: config.stage,
+      auditBus,
+      retention: Duration.days(config.auditArchive.retentionDays),
+      breakGlassRoleArn: breakGlassRoleArn(config.auditArchive.breakGlassRoleName),
     });
 
     new CfnOutput(this, 'RegistryTableName', {

@@ -65,3 +65,25 @@ export const auditArchiveKeys = {
   batchPattern: /^batches\/([a-z0-9][a-z0-9-]*)\/(\d{12})\.jsonl$/,
   digestPattern: /^digests\/([a-z0-9][a-z0-9-]*)\/(\d{12})\.json$/,
 } as const;
+
+/** The stream Ward's own batcher writes: one serial writer, one chain. */
+export const AUDIT_ARCHIVE_STREAM = 'main';
+
+/** Environment variables of the archive's functions (CDK sets them, composition roots read them). */
+export const AUDIT_ARCHIVE_ENV = {
+  bucket: 'WARD_AUDIT_ARCHIVE_BUCKET',
+  registryTable: 'WARD_REGISTRY_TABLE',
+  /** The KMS key (ARN) that signs digests. */
+  digestKeyId: 'WARD_AUDIT_DIGEST_KEY_ID',
+  auditBusName: 'WARD_AUDIT_BUS',
+  alertsTopicArn: 'WARD_ALERTS_TOPIC_ARN',
+  pageTopicArn: 'WARD_PAGE_TOPIC_ARN',
+  /** Minutes a batch may wait for its digest before the verifier calls it missing. */
+  digestGraceMinutes: 'WARD_AUDIT_DIGEST_GRACE_MINUTES',
+  /** Minutes a producer's gap may stay open (events in flight) before it counts. */
+  sequenceSettleMinutes: 'WARD_AUDIT_SEQUENCE_SETTLE_MINUTES',
+} as const;
+
+/** A stage's archive bucket name: unique per account and region, known to both stacks. */
+export const auditArchiveBucketName = (stage: string, account: string, region: string) =>
+  `ward-${stage}-audit-archive-${account}-${region}`;

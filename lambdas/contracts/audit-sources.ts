@@ -67,3 +67,15 @@ export const RegistryStreamAction = {
   committed: 'registry.ruleset.committed',
   itemWritten: 'registry.item.written',
 } as const;
+
+/** Source of the audit archive's own events: its scheduled verifier's results. */
+export const ARCHIVE_SOURCE = 'ward.audit-archive';
+
+/**
+ * Actions of the archive's verifier; details carry the range checked, the counts and the
+ * problems found (`ArchiveProblem` of core/audit/archive-verifier.ts).
+ */
+export const ArchiveAuditAction = {
+  verified: 'audit.archive.verified',
+  verificationFailed: 'audit.archive.verification-failed',
+} as const;

@@ -81,6 +81,24 @@ export const StageSettingsSchema = z
           .readonly(),
       })
       .readonly(),
+    /** The audit archive: how long Object Lock keeps every version, and who may break it. */
+    auditArchive: z
+      .strictObject({
+        /** Days each batch and digest is locked in compliance mode: nobody can shorten it. */
+        retentionDays: z
+          .number()
+          .int()
+          .min(1, 'must be at least one day')
+          .max(36_500, 'must be at most 100 years (S3’s limit)'),
+        /**
+         * The role (a name, in the stage's account) that alone may delete versions where the
+         * lock allows, or change the bucket's policy, lock or versioning: the break-glass role.
+         */
+        breakGlassRoleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (not an ARN)'),
+      })
+      .readonly(),
     /** How approvals are judged (claim names, MFA methods, security team, expiry). */
     approvals: ApprovalConfigSchema.prefault({}),
     /** The fleet stages this deployment promotes bundles through: where their WAF and DNS Firewall are. */
@@ -105,6 +123,14 @@ export const WardConfigSchema = z
         code: 'custom',
         path: ['prod', 'terminationProtection'],
         message: 'must be true: production stacks are termination-protected',
+      });
+    }
+    // Regulators ask for years of audit trail; a stray edit to days must not pass in prod.
+    if (prod.auditArchive.retentionDays < 365) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prod', 'auditArchive', 'retentionDays'],
+        message: 'must be at least 365: production keeps a year of audit trail',
       });
     }
     if (!prod.registryTable.deletionProtection) {

@@ -80,6 +80,8 @@ export const STAGE_SETTINGS = {
     terminationProtection: false,
     registryTable: { deletionProtection: false },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101', keys: IDP_KEYS },
+    // A day: what s101 archives is test traffic, and a locked version cannot be removed sooner.
+    auditArchive: { retentionDays: 1, breakGlassRoleName: 'ward-break-glass-s101' },
     approvals: {},
     promotionTargets: FLEET_STAGES,
     breakGlass: BREAK_GLASS,
@@ -90,6 +92,7 @@ export const STAGE_SETTINGS = {
     terminationProtection: true,
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102', keys: IDP_KEYS },
+    auditArchive: { retentionDays: 30, breakGlassRoleName: 'ward-break-glass-s102' },
     approvals: {},
     promotionTargets: FLEET_STAGES,
     breakGlass: BREAK_GLASS,
@@ -99,6 +102,8 @@ export const STAGE_SETTINGS = {
     terminationProtection: true,
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod', keys: IDP_KEYS },
+    // Seven years, the usual record-keeping term for a bank's access logs.
+    auditArchive: { retentionDays: 2557, breakGlassRoleName: 'ward-break-glass-prod' },
     approvals: {},
     promotionTargets: FLEET_STAGES,
     breakGlass: BREAK_GLASS,

@@ -69,3 +69,33 @@ export function grantPartitionWrite(
     );
   }
 }
+
+/**
+ * Lets `grantee` read only the partitions whose key starts with one of `prefixes` (GetItem
+ * and Query; IAM's `dynamodb:LeadingKeys`), and decrypt with the table's key.
+ */
+export function grantPartitionRead(
+  table: ITable,
+  grantee: IGrantable,
+  prefixes: readonly string[],
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`),
+        },
+      },
+    }),
+  );
+  if (table.encryptionKey !== undefined) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: [table.encryptionKey.keyArn],
+      }),
+    );
+  }
+}

@@ -45,6 +45,11 @@ export interface WardFunctionProps {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * Instances that may run at once; 1 makes a function a serial writer.
+   * @default - no reservation (the account's unreserved concurrency)
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -76,6 +81,9 @@ export class WardFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       timeout: props.timeout ?? Duration.seconds(10),
       memorySize: props.memorySize ?? 512,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       logGroup,
       role,
       environment: {

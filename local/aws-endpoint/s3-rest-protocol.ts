@@ -29,9 +29,17 @@ export function handleS3(request: AwsRequest, buckets: LocalBuckets): AwsRespons
             .map(([h, v]) => [h.slice('x-amz-meta-'.length), String(v)]),
         );
         const contentType = request.headers['content-type'];
+        const ifNoneMatch = request.headers['if-none-match'];
+        if (ifNoneMatch !== undefined && ifNoneMatch !== '*')
+          throw new AwsServiceError(
+            'NotImplemented',
+            'A header you provided implies functionality that is not implemented',
+            501,
+          );
         const version = buckets.put(bucket, key, body, {
           ...(contentType ? { contentType } : {}),
           metadata,
+          ifNoneMatch: ifNoneMatch === '*',
         });
         return {
           status: 200,
@@ -60,9 +68,26 @@ export function handleS3(request: AwsRequest, buckets: LocalBuckets): AwsRespons
         };
         for (const [name, value] of Object.entries(version.metadata))
           headers[`x-amz-meta-${name}`] = value;
+        if (version.retainUntil !== undefined && version.lockMode !== undefined) {
+          headers['x-amz-object-lock-mode'] = version.lockMode;
+          headers['x-amz-object-lock-retain-until-date'] = version.retainUntil;
+        }
         return { status: 200, headers, body };
       }
       case 'DELETE': {
+        const versionId = query.get('versionId');
+        if (versionId !== null) {
+          const removed = buckets.deleteVersion(bucket, key, versionId);
+          return {
+            status: 204,
+            headers: {
+              'x-amz-version-id': removed.versionId,
+              ...(removed.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+              'x-amz-request-id': requestId,
+            },
+            body: '',
+          };
+        }
         const marker = buckets.delete(bucket, key);
         return {
           status: 204,
@@ -106,6 +131,19 @@ function bucketOperation(
       `${method} on a bucket is not supported locally`,
       501,
     );
+  if (query.has('object-lock')) {
+    const lock = buckets.objectLock(bucket);
+    if (lock === undefined)
+      throw new AwsServiceError(
+        'ObjectLockConfigurationNotFoundError',
+        'Object Lock configuration does not exist for this bucket',
+        404,
+      );
+    return xml(
+      `<ObjectLockConfiguration xmlns="${NAMESPACE}"><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>${lock.mode}</Mode><Days>${lock.days}</Days></DefaultRetention></Rule></ObjectLockConfiguration>`,
+      requestId,
+    );
+  }
   if (query.has('versioning')) {
     const status = buckets.isVersioned(bucket) ? '<Status>Enabled</Status>' : '';
     return xml(
@@ -114,8 +152,10 @@ function bucketOperation(
     );
   }
   if (query.has('versions')) {
+    const keyMarker = query.get('key-marker') ?? '';
     const entries = buckets
       .versions(bucket, query.get('prefix') ?? '')
+      .filter((v) => v.key > keyMarker)
       .map((v, i, all) => {
         const isLatest = all.findIndex((o) => o.key === v.key) === i;
         const common = `<Key>${xmlEscape(v.key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${isLatest}</IsLatest><LastModified>${v.lastModified}</LastModified>`;

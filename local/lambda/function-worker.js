@@ -17,6 +17,8 @@ try {
 } catch (error) {
   initError = error;
 }
+// The init phase is over: the invocation's timeout starts now, as in Lambda.
+parentPort.postMessage({ ready: true });
 
 function describeError(error, fallbackType) {
   const isError = error instanceof Error;

@@ -31,7 +31,16 @@ export interface LocalFunctionConfig {
 interface Container {
   readonly worker: Worker;
   busy: boolean;
+  /** Whether the handler module has loaded (Lambda's init phase is over). */
+  ready: boolean;
+  onReady?: () => void;
 }
+
+/**
+ * Lambda does not count the init phase (loading the handler's module) in an invocation's
+ * timeout; locally, on a loaded machine, loading can take seconds. It is bounded on its own.
+ */
+const INIT_LIMIT_MS = 60_000;
 
 const WORKER_SCRIPT = join(__dirname, 'function-worker.js');
 
@@ -78,7 +87,12 @@ export class LocalFunction {
         return idle;
       }
       if (this.containers.length < (this.config.maxConcurrency ?? 4)) {
-        const container = { worker: this.startWorker(), busy: true };
+        const container: Container = { worker: this.startWorker(), busy: true, ready: false };
+        container.worker.on('message', (message: { ready?: boolean }) => {
+          if (message.ready !== true) return;
+          container.ready = true;
+          container.onReady?.();
+        });
         this.containers.push(container);
         return container;
       }
@@ -107,15 +121,17 @@ export class LocalFunction {
     const invocationId = randomUUID();
     const { timeoutMs } = this.config;
     return new Promise<InvokeOutcome>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
       const finish = (outcome: InvokeOutcome, discardContainer: boolean) => {
         clearTimeout(timer);
+        container.onReady = undefined;
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
         if (discardContainer) this.discard(container);
         resolve(outcome);
       };
-      const onMessage = (message: { invocationId: string } & InvokeOutcome) => {
+      const onMessage = (message: { invocationId?: string } & InvokeOutcome) => {
         if (message.invocationId !== invocationId) return;
         finish(
           message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error },
@@ -146,21 +162,27 @@ export class LocalFunction {
           },
           true,
         );
-      const timer = setTimeout(
-        () =>
-          finish(
-            {
-              ok: false,
-              error: {
-                errorType: 'Sandbox.Timedout',
-                errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
-                trace: [],
-              },
-            },
-            true,
-          ),
-        timeoutMs,
-      );
+      const timedOut = (message: string) =>
+        finish(
+          { ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: message, trace: [] } },
+          true,
+        );
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => timedOut(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`),
+          timeoutMs,
+        );
+      };
+      if (container.ready) arm();
+      else {
+        container.onReady = arm;
+        timer = setTimeout(
+          () =>
+            timedOut(`the handler's module did not load within ${INIT_LIMIT_MS / 1000} seconds`),
+          INIT_LIMIT_MS,
+        );
+      }
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);

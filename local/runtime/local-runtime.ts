@@ -27,6 +27,9 @@ import { LocalComponents } from './components';
 import { breakGlassStandIns, localIdentityEnvironment } from './stand-in-configs';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
 import { LocalWafV2 } from '../waf/local-wafv2';
+import { LocalKms, keyConfigs } from '../kms/local-kms';
+import { LocalSchedules, scheduleConfigs } from '../event-buses/local-schedules';
+import { SqsEventSources, sqsEventSourceConfigs } from '../lambda/sqs-event-sources';
 import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-buses';
@@ -107,6 +110,11 @@ export class LocalRuntime {
   readonly scheduler: LocalScheduler;
   /** Parts of the stack that tests stop and start (`/_ward/components`). */
   readonly components: LocalComponents;
+  /** KMS signing keys (the audit archive's digests), EventBridge rules on a schedule (not
+   * Scheduler's one-time schedules, above) and SQS pollers. */
+  readonly kms: LocalKms;
+  readonly schedules: LocalSchedules;
+  readonly sqsEventSources: SqsEventSources;
   readonly buses: LocalEventBuses;
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
@@ -145,6 +153,22 @@ export class LocalRuntime {
       },
       { region, accountId },
     );
+    const env = { region, accountId };
+    this.kms = new LocalKms(keyConfigs(assembly), join(options.stateDir, 'kms'), env);
+    const scheduled = scheduleConfigs(assembly);
+    this.schedules = new LocalSchedules(
+      scheduled.schedules,
+      (t, i) => this.deliverToTarget(t, i),
+      env,
+      options.log,
+    );
+    this.sqsEventSources = new SqsEventSources(sqsEventSourceConfigs(assembly), {
+      queues: this.queues,
+      invoke: (name, event) => this.invoke(name, event),
+      concurrencyOf: (name) => this.functions.get(name)?.config.maxConcurrency ?? 4,
+      region,
+      ...(options.log ? { log: options.log } : {}),
+    });
     const dynamo = () =>
       new DynamoDBClient({
         endpoint: this.urls.dynamoDbEndpoint,
@@ -199,6 +223,7 @@ export class LocalRuntime {
     this.components = new LocalComponents(this);
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,
+      ...scheduled.unsupported,
       ...this.stateMachines.unsupported.map(
         (u) => `state machine ${u.stateMachine}: ${u.reason}; StartExecution is refused`,
       ),
@@ -250,6 +275,8 @@ export class LocalRuntime {
       await runtime.createTables(region);
       runtime.startFunctions(region);
       await runtime.serve(apiPort, awsPort);
+      runtime.sqsEventSources.start();
+      runtime.schedules.start();
     } catch (error) {
       await runtime.stop();
       throw error;
@@ -288,6 +315,7 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_STS: this.awsEndpoint,
       AWS_ENDPOINT_URL_SCHEDULER: this.awsEndpoint,
       AWS_ENDPOINT_URL_LAMBDA: this.awsEndpoint,
+      AWS_ENDPOINT_URL_KMS: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -314,6 +342,8 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    this.schedules.stop();
+    await this.sqsEventSources.stop();
     this.stateMachines.stopAll();
     await this.buses.settled();
     await Promise.all([
@@ -425,6 +455,9 @@ export class LocalRuntime {
           handlerName: definition.handlerName,
           timeoutMs: definition.timeoutMs,
           memoryMb: definition.memoryMb,
+          ...(definition.reservedConcurrency !== undefined
+            ? { maxConcurrency: definition.reservedConcurrency }
+            : {}),
           environment: {
             ...baseEnvironment,
             AWS_LAMBDA_FUNCTION_NAME: definition.name,
@@ -493,6 +526,7 @@ export class LocalRuntime {
         sts: (request) => handleStsQuery(request, this.sts),
         scheduler: (request) => handleScheduler(request, this.scheduler),
         lambda: (request) => handleLambda(request, (name, payload) => this.invoke(name, payload)),
+        kms: (request) => handleJson(request, '1.1', this.kms.operations()),
       },
       adminHandler(this),
     );

@@ -25,6 +25,8 @@ export interface FunctionDefinition {
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly memoryMb: number;
+  /** ReservedConcurrentExecutions: at most this many invocations run at once. */
+  readonly reservedConcurrency?: number;
 }
 
 export interface HttpApiDefinition {
@@ -59,6 +61,9 @@ export function functionDefinitions(
       ),
       timeoutMs: Number(p.Timeout ?? 3) * 1000,
       memoryMb: Number(p.MemorySize ?? 128),
+      ...(p.ReservedConcurrentExecutions !== undefined
+        ? { reservedConcurrency: Number(p.ReservedConcurrentExecutions) }
+        : {}),
     };
   });
 }
@@ -106,12 +111,26 @@ export function topicConfigs(assembly: LocalAssembly): TopicConfig[] {
 }
 
 export function bucketConfigs(assembly: LocalAssembly): BucketConfig[] {
-  return assembly.ofType('AWS::S3::Bucket').map((resource) => ({
-    name: resource.values.ref,
-    versioned:
-      (props(resource).VersioningConfiguration as { Status?: string } | undefined)?.Status ===
-      'Enabled',
-  }));
+  return assembly.ofType('AWS::S3::Bucket').map((resource) => {
+    const lock = props(resource).ObjectLockConfiguration as
+      | { Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } }
+      | undefined;
+    const retention = lock?.Rule?.DefaultRetention;
+    return {
+      name: resource.values.ref,
+      versioned:
+        (props(resource).VersioningConfiguration as { Status?: string } | undefined)?.Status ===
+        'Enabled',
+      ...(retention?.Mode === 'COMPLIANCE' || retention?.Mode === 'GOVERNANCE'
+        ? {
+            objectLock: {
+              mode: retention.Mode,
+              days: Number(retention.Days ?? 0) + Number(retention.Years ?? 0) * 365,
+            },
+          }
+        : {}),
+    };
+  });
 }
 
 export function stateMachineConfigs(assembly: LocalAssembly): StateMachineConfig[] {

@@ -17,6 +17,7 @@ export const RUN_TYPES = new Set([
   'AWS::SQS::Queue',
   'AWS::S3::Bucket',
   'AWS::Logs::SubscriptionFilter',
+  'AWS::Lambda::EventSourceMapping',
 ]);
 
 /** Types with nothing to run on one machine: permissions, keys and logs only matter in AWS. */
@@ -24,7 +25,8 @@ export const NOT_ENFORCED_TYPES: Readonly<Record<string, string>> = {
   'AWS::IAM::Role': 'IAM is not enforced locally: every function may call everything',
   'AWS::IAM::Policy': 'IAM is not enforced locally',
   'AWS::IAM::ManagedPolicy': 'IAM is not enforced locally',
-  'AWS::KMS::Key': 'encryption at rest is AWS-side; local data is unencrypted',
+  'AWS::KMS::Key':
+    'encryption at rest is AWS-side (local data is unencrypted); signing keys are served by the local KMS stand-in',
   'AWS::KMS::Alias': 'encryption at rest is AWS-side',
   'AWS::Logs::LogGroup':
     'function logs go to the runtime log; HTTP API access logs are kept and feed subscription filters',
@@ -34,6 +36,8 @@ export const NOT_ENFORCED_TYPES: Readonly<Record<string, string>> = {
   'AWS::S3::BucketPolicy': 'resource policies are not enforced locally',
   'AWS::Events::EventBusPolicy': 'resource policies are not enforced locally',
   'AWS::CDK::Metadata': 'CDK bookkeeping',
+  'AWS::Events::Archive':
+    'EventBridge archives and replay are AWS-side; locally every bus event is kept in memory (ward local events)',
 };
 
 export interface SupportReport {
@@ -80,8 +84,6 @@ export function supportReport(
         unsupported.push(
           `${where}: ${String(p.AuthorizerType)} authorizers are not supported; their routes answer 404`,
         );
-      if (resource.type === 'AWS::Events::Rule' && p.ScheduleExpression !== undefined)
-        unsupported.push(`${where}: scheduled rules do not fire locally`);
     } else if (resource.type in NOT_ENFORCED_TYPES) {
       notEnforced.add(`${resource.type}: ${NOT_ENFORCED_TYPES[resource.type]}`);
     } else {

@@ -6,6 +6,8 @@ import { AwsServiceError } from '../aws-endpoint/aws-errors';
 export interface BucketConfig {
   readonly name: string;
   readonly versioned: boolean;
+  /** The bucket's default Object Lock retention, applied to every new version. */
+  readonly objectLock?: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
 }
 
 export interface ObjectVersion {
@@ -17,6 +19,9 @@ export interface ObjectVersion {
   readonly metadata: Readonly<Record<string, string>>;
   readonly lastModified: string;
   readonly deleteMarker: boolean;
+  /** Object Lock: the version cannot be deleted before this time (ISO). */
+  readonly retainUntil?: string;
+  readonly lockMode?: 'COMPLIANCE' | 'GOVERNANCE';
 }
 
 /**
@@ -48,9 +53,23 @@ export class LocalBuckets {
     bucket: string,
     key: string,
     body: Buffer,
-    options: { contentType?: string; metadata?: Record<string, string> } = {},
+    options: {
+      contentType?: string;
+      metadata?: Record<string, string>;
+      ifNoneMatch?: boolean;
+    } = {},
   ): ObjectVersion {
     const state = this.bucket(bucket);
+    if (options.ifNoneMatch === true) {
+      const current = state.objects.get(key)?.at(-1);
+      if (current !== undefined && !current.deleteMarker)
+        throw new AwsServiceError(
+          'PreconditionFailed',
+          'At least one of the pre-conditions you specified did not hold',
+          412,
+        );
+    }
+    const lock = state.config.objectLock;
     const version: ObjectVersion = {
       key,
       versionId: state.config.versioned ? randomUUID().replace(/-/g, '') : 'null',
@@ -60,6 +79,12 @@ export class LocalBuckets {
       metadata: options.metadata ?? {},
       lastModified: new Date().toISOString(),
       deleteMarker: false,
+      ...(lock !== undefined
+        ? {
+            lockMode: lock.mode,
+            retainUntil: new Date(Date.now() + lock.days * 86_400_000).toISOString(),
+          }
+        : {}),
     };
     const versions = state.objects.get(key) ?? [];
     const kept = state.config.versioned ? versions : [];
@@ -85,6 +110,28 @@ export class LocalBuckets {
         404,
       );
     }
+    return version;
+  }
+
+  /**
+   * DeleteObject with a version id: removes that version, unless Object Lock retains it
+   * (AccessDenied, as S3 answers; compliance mode has no bypass).
+   */
+  deleteVersion(bucket: string, key: string, versionId: string): ObjectVersion {
+    const state = this.bucket(bucket);
+    const versions = state.objects.get(key) ?? [];
+    const version = versions.find((v) => v.versionId === versionId);
+    if (version === undefined)
+      throw new AwsServiceError('NoSuchVersion', 'The specified version does not exist.', 404);
+    if (version.retainUntil !== undefined && Date.parse(version.retainUntil) > Date.now())
+      throw new AwsServiceError(
+        'AccessDenied',
+        'Access Denied because object protected by object lock.',
+        403,
+      );
+    const kept = versions.filter((v) => v !== version);
+    state.objects.set(key, kept);
+    this.save(bucket, key, kept);
     return version;
   }
 
@@ -129,6 +176,10 @@ export class LocalBuckets {
     return [...this.bucket(bucket).objects.entries()]
       .filter(([key]) => key.startsWith(prefix))
       .flatMap(([, versions]) => [...versions].reverse());
+  }
+
+  objectLock(bucket: string): BucketConfig['objectLock'] {
+    return this.bucket(bucket).config.objectLock;
   }
 
   isVersioned(bucket: string): boolean {

@@ -74,10 +74,27 @@ describe('the audit detections pipeline', () => {
         AUDIT_ENV.detectionSettings,
       ]),
     );
-    const settings = DetectionSettingsSchema.parse(
-      JSON.parse(String(variables[AUDIT_ENV.detectionSettings])),
-    );
-    expect(settings.auditRules).toContain(`ward-audit-detections-${config.stage}`);
+    // The archive bucket's name and the break-glass role's ARN name the account and Region:
+    // CloudFormation joins them in; here each reference becomes its name.
+    const raw = variables[AUDIT_ENV.detectionSettings] as
+      string | { 'Fn::Join': [string, unknown[]] };
+    const text =
+      typeof raw === 'string'
+        ? raw
+        : raw['Fn::Join'][1]
+            .map((part) => (typeof part === 'string' ? part : (part as { Ref: string }).Ref))
+            .join(raw['Fn::Join'][0]);
+    const settings = DetectionSettingsSchema.parse(JSON.parse(text));
+    expect(settings.auditRules).toEqual([
+      `ward-audit-archive-${config.stage}`,
+      `ward-audit-detections-${config.stage}`,
+    ]);
+    expect(settings.auditBuckets).toEqual([
+      `ward-${config.stage}-audit-archive-AWS::AccountId-AWS::Region`,
+    ]);
+    expect(settings.breakGlassRoleArns).toEqual([
+      `arn:AWS::Partition:iam::AWS::AccountId:role/ward-break-glass-${config.stage}`,
+    ]);
   });
 
   it('given the detector, then it writes only AUDIT# partitions, publishes only to its two topics, and puts no events', () => {

@@ -50,11 +50,14 @@ function acknowledgements(scope: IConstruct): { path: string; rules: string[] }[
 const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule: RegExp }[] = [
   // Added by CDK itself for a bucket that receives server access logs (cfn-lint's ACL warning).
   {
-    path: /^Ward-\w+\/(Bundles|Manifests)\/AccessLogs$/,
+    path: /^Ward-\w+\/(Bundles|Manifests|AuditArchive)\/AccessLogs$/,
     rule: /^CloudFormation-Validate::W3045$/,
   },
   // The access-log bucket cannot log into itself.
-  { path: /^Ward-\w+\/(Bundles|Manifests)\/AccessLogs$/, rule: /^AwsSolutions-S1$/ },
+  {
+    path: /^Ward-\w+\/(Bundles|Manifests|AuditArchive)\/AccessLogs$/,
+    rule: /^AwsSolutions-S1$/,
+  },
   // X-Ray (and, for the state machine, log delivery) accept no resource ARN.
   { path: /^Ward-\w+-services\/.+Role$/, rule: /^AwsSolutions-IAM5\[Resource::\*\]$/ },
   // Bundles are stored under content hashes, limited to the bundles/ prefix.
@@ -94,6 +97,25 @@ const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule:
   },
   // A drill reads its own page from this queue; unread copies age out.
   { path: /^Ward-\w+-services\/BreakGlass\/DrillPageQueue$/, rule: /^AwsSolutions-SQS3$/ },
+  // The archive's writers name batches and digests by number as they write them, each under
+  // its own prefix (write-once by the bucket policy); the verifier reads the whole bucket.
+  {
+    path: /^Ward-\w+-services\/AuditArchive\/BatcherRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-audit-archive-<AWS::AccountId>-<AWS::Region>\/batches\/\*\]$/,
+  },
+  {
+    path: /^Ward-\w+-services\/AuditArchive\/DigestWriterRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-audit-archive-<AWS::AccountId>-<AWS::Region>\/digests\/\*\]$/,
+  },
+  {
+    path: /^Ward-\w+-services\/AuditArchive\/VerifierRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::ward-\w+-audit-archive-<AWS::AccountId>-<AWS::Region>\/\*\]$/,
+  },
+  // The archive queue's dead-letter queue, like the detector's, is the end of the line.
+  {
+    path: /^Ward-\w+-services\/AuditArchive\/DeadLetterQueue$/,
+    rule: /^AwsSolutions-SQS3$/,
+  },
   // The detector rule's dead-letter queue is the end of the line: a queue behind it would only
   // move the same undeliverable audit events again.
   {

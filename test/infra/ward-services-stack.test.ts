@@ -82,8 +82,9 @@ describe('the functions', () => {
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
       Metadata: Record<string, string>;
     }[];
-    // 27 for approvals, promotion and audit; one for break glass.
-    expect(functions).toHaveLength(29);
+    // 28 for approvals, promotion and detections; the audit archive's batcher, digest writer
+    // and verifier; one for break glass.
+    expect(functions).toHaveLength(32);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -12,7 +12,11 @@ import { shippedConfig, testApp, wardStack } from './support/ward-app';
  * construct ids back.
  */
 const PINNED_LOGICAL_IDS = {
-  'AWS::KMS::Key': ['RegistryKey1053ED4C', 'BreakGlassKey1771A580'],
+  'AWS::KMS::Key': [
+    'RegistryKey1053ED4C',
+    'BreakGlassKey1771A580',
+    'AuditArchiveDigestKeyD3CA22E3',
+  ],
   'AWS::DynamoDB::Table': ['RegistryTableDB777839', 'BreakGlassTable4B04BA47'],
   'AWS::Events::EventBus': ['AuditBusE928BA39'],
   'AWS::S3::Bucket': [
@@ -20,7 +24,10 @@ const PINNED_LOGICAL_IDS = {
     'BundlesBucketB9647150',
     'ManifestsAccessLogsBBD238EE',
     'ManifestsBucket99AD6324',
+    'AuditArchiveAccessLogs48C7A137',
+    'AuditArchiveBucketDB93AD31',
   ],
+  'AWS::Events::Archive': ['AuditArchiveReplayArchiveD6DBC016'],
 } as const;
 
 /** Resource types that hold data or keys; each must outlive its stack. */

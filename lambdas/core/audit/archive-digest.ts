@@ -8,7 +8,12 @@ import {
   type SignedAuditDigest,
 } from '../../contracts/audit-archive';
 import { canonicalJson, sha256Hex } from '../canonical-json';
-import type { SealedBatch } from './archive-batch';
+
+/** What a digest needs of a batch: where it is in the chain and its header's hash. */
+export interface DigestEntry {
+  readonly header: { readonly stream: string; readonly number: number };
+  readonly batchSha256: string;
+}
 
 /**
  * The port a KMS adapter implements: an asymmetric key (ECC_NIST_P256, SIGN_VERIFY) signs the
@@ -52,16 +57,18 @@ export function digestSha256(body: AuditDigestBody): string {
 export function buildDigest(input: {
   readonly stream: string;
   readonly previous: AuditDigestBody | undefined;
-  readonly batches: readonly SealedBatch[];
+  readonly batches: readonly DigestEntry[];
   readonly keyId: string;
   readonly createdAt: Date;
 }): AuditDigestBody {
   const { batches, previous } = input;
   batches.forEach((batch, index) => {
     if (batch.header.stream !== input.stream)
-      throw new RangeError(`batch ${batch.key} is not of stream ${input.stream}`);
+      throw new RangeError(`batch ${batch.header.number} is not of stream ${input.stream}`);
     if (index > 0 && batch.header.number !== batches[index - 1]!.header.number + 1)
-      throw new RangeError(`batches of a digest must be consecutive; ${batch.key} is not`);
+      throw new RangeError(
+        `batches of a digest must be consecutive; ${batch.header.number} is not`,
+      );
   });
   const lastCovered = previous?.batches.at(-1)?.number;
   if (lastCovered !== undefined && batches[0] && batches[0].header.number !== lastCovered + 1)

@@ -24,6 +24,10 @@ export type ArchiveProblem =
   | { kind: 'altered-batch'; stream: string; number: number; message: string }
   | { kind: 'reordered-batch'; key: string; foundNumber: number; foundStream: string }
   | { kind: 'missing-batch'; stream: string; number: number }
+  /** More than one version under a key the writer puts once: someone wrote over it. */
+  | { kind: 'overwritten-object'; key: string; versions: number }
+  /** A delete marker over a batch or digest: the locked version is still there, hidden. */
+  | { kind: 'deleted-object'; key: string }
   | { kind: 'broken-link'; stream: string; number: number }
   | { kind: 'malformed-digest'; key: string; message: string }
   | { kind: 'bad-signature'; stream: string; digest: number }
@@ -42,12 +46,34 @@ export interface VerificationReport {
   readonly unsequenced: Record<string, number>;
 }
 
+/** What the bucket's version listing says about one key. */
+export interface ObjectHistory {
+  readonly key: string;
+  /** Object versions under the key (delete markers not counted). */
+  readonly versions: number;
+  /** Whether the key's latest version is a delete marker. */
+  readonly deleted: boolean;
+}
+
 export interface VerificationInput {
+  /** The current version of each batch object read. */
   readonly batches: readonly StoredObject[];
   readonly digests: readonly StoredObject[];
+  /** Every key's versions, from ListObjectVersions: overwrites and deletes show here. */
+  readonly history?: readonly ObjectHistory[];
   readonly checkSignature: DigestSignatureCheck;
   /** Number of the first batch read (0 = from the chain's start, the default). */
   readonly firstBatch?: number;
+  /**
+   * Number of the last batch that must exist (the head the writer recorded, so a cut-off tail
+   * is missing rather than a shorter chain); by default the highest batch or digest entry seen.
+   */
+  readonly lastBatch?: number;
+  /**
+   * A sequence gap is reported only once the event after it has been archived this long
+   * (events reach the archive through a queue that does not keep order). @default 0
+   */
+  readonly sequenceSettleMs?: number;
   readonly now: Date;
   /** A batch younger than this need not be covered by a digest yet. */
   readonly digestGraceMs: number;
@@ -62,6 +88,9 @@ interface ReadBatch {
   readonly events: AuditEvent[];
 }
 
+/** Each event read, with when its batch was sealed (for the sequence settling time). */
+const archivedAt = new WeakMap<AuditEvent, number>();
+
 /**
  * Re-checks a stretch of the archive from the bytes read back: every batch's content against
  * its header, each header against its key and the previous batch's hash, every digest's
@@ -74,9 +103,22 @@ export function verifyArchive(input: VerificationInput): VerificationReport {
   const streams = new Map<string, Map<number, ReadBatch>>();
   const events: AuditEvent[] = [];
 
+  const deletedKeys = new Set<string>();
+  for (const entry of input.history ?? []) {
+    if (entry.versions > 1)
+      problems.push({ kind: 'overwritten-object', key: entry.key, versions: entry.versions });
+    if (entry.deleted) {
+      deletedKeys.add(entry.key);
+      problems.push({ kind: 'deleted-object', key: entry.key });
+    }
+  }
+
   for (const stored of input.batches) {
     const read = readBatch(stored, problems);
     if (read === undefined) continue;
+    if (input.lastBatch !== undefined && read.number > input.lastBatch) continue;
+    const sealedAt = read.header === undefined ? undefined : Date.parse(read.header.sealedAt);
+    for (const event of read.events) if (sealedAt !== undefined) archivedAt.set(event, sealedAt);
     events.push(...read.events);
     const chain = streams.get(read.stream) ?? new Map<number, ReadBatch>();
     streams.set(read.stream, chain);
@@ -95,11 +137,20 @@ export function verifyArchive(input: VerificationInput): VerificationReport {
   for (const stream of new Set([...streams.keys(), ...digestsByStream.keys()])) {
     const chain = streams.get(stream) ?? new Map<number, ReadBatch>();
     const digests = (digestsByStream.get(stream) ?? []).sort((a, b) => a.number - b.number);
-    checkChain(stream, chain, firstBatch, digests, problems);
+    checkChain(
+      stream,
+      chain,
+      { firstBatch, lastBatch: input.lastBatch, deletedKeys },
+      digests,
+      problems,
+    );
     checkDigests(stream, chain, digests, firstBatch, input, problems);
   }
 
-  const sequences = sequenceReport(events, firstBatch === 0);
+  const sequences = sequenceReport(events, firstBatch === 0, {
+    archivedAtMs: (event) => archivedAt.get(event),
+    settledBeforeMs: input.now.getTime() - (input.sequenceSettleMs ?? 0),
+  });
   problems.push(
     ...sequences.gaps.map((gap) => ({ kind: 'sequence-gap' as const, ...gap })),
     ...sequences.conflicts.map((c) => ({ kind: 'duplicate-sequence' as const, ...c })),
@@ -206,16 +257,25 @@ function readDigest(
 function checkChain(
   stream: string,
   chain: Map<number, ReadBatch>,
-  firstBatch: number,
+  range: {
+    readonly firstBatch: number;
+    readonly lastBatch: number | undefined;
+    readonly deletedKeys: ReadonlySet<string>;
+  },
   digests: readonly AuditDigestBody[],
   problems: ArchiveProblem[],
 ): void {
+  const { firstBatch } = range;
   const digested = digests.flatMap((d) => d.batches.map((b) => b.number));
-  const last = Math.max(-1, ...chain.keys(), ...digested.filter((n) => n >= firstBatch));
+  const seen = Math.max(-1, ...chain.keys(), ...digested.filter((n) => n >= firstBatch));
+  // A last batch named by the caller (the head the writer recorded) is expected to exist.
+  const last = range.lastBatch ?? seen;
   for (let number = firstBatch; number <= last; number += 1) {
     const batch = chain.get(number);
     if (batch === undefined) {
-      problems.push({ kind: 'missing-batch', stream, number });
+      // A delete marker is reported as such: the batch is hidden, not gone.
+      if (!range.deletedKeys.has(auditArchiveKeys.batch(stream, number)))
+        problems.push({ kind: 'missing-batch', stream, number });
       continue;
     }
     if (batch.header === undefined) continue;
