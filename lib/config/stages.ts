@@ -18,6 +18,7 @@ export const STAGE_SETTINGS = {
     registryTable: { deletionProtection: false },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s101' },
     approvals: {},
+    auditSources: { kubernetesClusters: ['bank-s101'] },
   },
   // The last stage before production mirrors production, so the gate tests what prod will do.
   s102: {
@@ -26,6 +27,7 @@ export const STAGE_SETTINGS = {
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-s102' },
     approvals: {},
+    auditSources: { kubernetesClusters: ['bank-s102'] },
   },
   prod: {
     region: 'eu-west-2',
@@ -33,6 +35,7 @@ export const STAGE_SETTINGS = {
     registryTable: { deletionProtection: true },
     identity: { issuer: 'https://idp.bank.example/', audience: 'ward-prod' },
     approvals: {},
+    auditSources: { kubernetesClusters: ['bank-prod-a', 'bank-prod-b'] },
   },
 } as const satisfies WardConfigInput;
 
