@@ -8,9 +8,9 @@ import * as DynamoDbCommands from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatAccessLog } from '../apigateway/access-log';
-import { JwtAuthorizer } from '../apigateway/jwt-authorizer';
 import { LocalHttpApi, type ApiRequestRecord } from '../apigateway/local-http-api';
 import { LocalIssuer } from '../apigateway/local-issuer';
+import { routeAuthorizers } from '../apigateway/route-authorizers';
 import { AwsServiceError } from '../aws-endpoint/aws-errors';
 import { handleJson } from '../aws-endpoint/json-protocol';
 import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
@@ -26,6 +26,9 @@ import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-bus
 import { LocalFunction, type InvokeOutcome } from '../lambda/local-function';
 import { LocalLogs } from '../logs/local-logs';
 import { LocalBuckets } from '../s3/local-buckets';
+import { LocalMetrics } from '../cloudwatch/emf-metrics';
+import { LocalParameters, ssmOperations } from '../ssm/local-parameters';
+import { LocalStreamSources } from './stream-sources';
 import { LocalTopics } from '../sns/local-topics';
 import { LocalQueues } from '../sqs/local-queues';
 import { LocalStateMachines } from '../stepfunctions/local-state-machines';
@@ -72,6 +75,11 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** Where function output and runtime notices go. @default nowhere */
   readonly log?: (line: string) => void;
+  /**
+   * Runs once the engines answer and before table streams are turned on: data it writes (a
+   * seed fleet) is as if it had been there before the stream, so no mapping sees it.
+   */
+  readonly beforeEventSources?: (runtime: LocalRuntime) => Promise<void>;
 }
 
 /**
@@ -99,6 +107,10 @@ export class LocalRuntime {
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
   readonly report: SupportReport;
+  /** Parameter Store, the metrics functions print (EMF), and event source mappings on streams. */
+  readonly parameters: LocalParameters;
+  readonly metrics = new LocalMetrics();
+  readonly streams: LocalStreamSources;
 
   private constructor(
     readonly options: LocalRuntimeOptions,
@@ -113,6 +125,8 @@ export class LocalRuntime {
     const region = options.region ?? 'eu-west-2';
     const accountId = options.accountId ?? '000000000000';
     this.definitions = functionDefinitions(assembly, options.projectRoot);
+    this.parameters = new LocalParameters({ region, accountId });
+    this.streams = new LocalStreamSources(assembly);
     this.queues = new LocalQueues(queueConfigs(assembly));
     this.topics = new LocalTopics(topicConfigs(assembly), {
       toQueue: (queueArn, body) => void this.queues.send(queueArn, { body }),
@@ -125,7 +139,7 @@ export class LocalRuntime {
       accountId,
     );
     this.buses = new LocalEventBuses(
-      busesOf(assembly),
+      busesOf(assembly, { region, accountId }),
       ruleConfigs(assembly),
       {
         deliver: (target, input) => this.deliverToTarget(target, input),
@@ -182,6 +196,7 @@ export class LocalRuntime {
     );
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,
+      ...this.streams.unsupported,
       ...this.stateMachines.unsupported.map(
         (u) => `state machine ${u.stateMachine}: ${u.reason}; StartExecution is refused`,
       ),
@@ -233,6 +248,14 @@ export class LocalRuntime {
       await runtime.createTables(region);
       runtime.startFunctions(region);
       await runtime.serve(apiPort, awsPort);
+      await options.beforeEventSources?.(runtime);
+      await runtime.streams.start({
+        dynamoDbEndpoint: runtime.dynamoDbEndpoint,
+        region,
+        invoke: (arn, event) => runtime.invoke(arn, event),
+        sendToQueue: (arn, body) => void runtime.queues.send(arn, { body }),
+        ...(options.log !== undefined ? { log: options.log } : {}),
+      });
     } catch (error) {
       await runtime.stop();
       throw error;
@@ -268,6 +291,7 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_S3: this.awsEndpoint,
       AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
       AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
+      AWS_ENDPOINT_URL_SSM: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -294,6 +318,7 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     this.stateMachines.stopAll();
+    await this.streams.stop();
     await this.buses.settled();
     await Promise.all([
       ...this.apis.map((api) => api.close()),
@@ -413,7 +438,10 @@ export class LocalRuntime {
             AWS_REGION: region,
             ...definition.environment,
           },
-          onLog: (name, line) => this.options.log?.(`[${name}] ${line}`),
+          onLog: (name, line) => {
+            this.metrics.record(name, line);
+            this.options.log?.(`[${name}] ${line}`);
+          },
         }),
       );
     }
@@ -422,19 +450,13 @@ export class LocalRuntime {
   private async serve(apiPort: number, awsPort: number): Promise<void> {
     const definitions = httpApiDefinitions(this.assembly);
     for (const [index, definition] of definitions.entries()) {
-      const authorizers = new Map(
-        [...definition.authorizers].map(([id, config]) => [
-          id,
-          new JwtAuthorizer(
-            {
-              issuer: config.issuer,
-              audience: config.audience,
-              identitySource: config.identitySource,
-            },
-            this.issuer.jwks(),
-          ),
-        ]),
-      );
+      const authorizers = routeAuthorizers(definition.authorizers, {
+        jwks: this.issuer.jwks(),
+        invoke: (arn, event) => this.invoke(arn, event),
+        region: this.options.region ?? 'eu-west-2',
+        accountId: this.options.accountId ?? '000000000000',
+        apiId: definition.apiId,
+      });
       const api = new LocalHttpApi(
         { name: definition.name, apiId: definition.apiId, routes: definition.routes, authorizers },
         (arn, event) => this.invoke(arn, event),
@@ -468,6 +490,7 @@ export class LocalRuntime {
         s3: (request) => handleS3(request, this.buckets),
         wafv2: (request) => handleWafV2(request, this.waf),
         route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
+        ssm: (request) => handleJson(request, '1.1', ssmOperations(this.parameters)),
       },
       adminHandler(this),
     );

@@ -17,6 +17,7 @@ export const RUN_TYPES = new Set([
   'AWS::SQS::Queue',
   'AWS::S3::Bucket',
   'AWS::Logs::SubscriptionFilter',
+  'AWS::Lambda::EventSourceMapping',
 ]);
 
 /** Types with nothing to run on one machine: permissions, keys and logs only matter in AWS. */
@@ -76,9 +77,13 @@ export function supportReport(
         unsupported.push(
           `${where}: integration type ${String(p.IntegrationType)} is not supported; its routes answer 404`,
         );
-      if (resource.type === 'AWS::ApiGatewayV2::Authorizer' && p.AuthorizerType !== 'JWT')
+      if (
+        resource.type === 'AWS::ApiGatewayV2::Authorizer' &&
+        p.AuthorizerType !== 'JWT' &&
+        !(p.AuthorizerType === 'REQUEST' && p.AuthorizerPayloadFormatVersion === '2.0')
+      )
         unsupported.push(
-          `${where}: ${String(p.AuthorizerType)} authorizers are not supported; their routes answer 404`,
+          `${where}: ${String(p.AuthorizerType)} authorizers (other than JWT and Lambda REQUEST with payload 2.0) are not supported; their routes answer 404`,
         );
       if (resource.type === 'AWS::Events::Rule' && p.ScheduleExpression !== undefined)
         unsupported.push(`${where}: scheduled rules do not fire locally`);
