@@ -24,6 +24,7 @@ import { registerCompile } from './commands/compile';
 import { registerPipeline } from './commands/pipeline';
 import { registerPromote } from './commands/promote';
 import { registerFleetGenerate } from './commands/fleet-generate';
+import { registerK8sAuditRegister } from './commands/k8s-audit-register';
 import { registerLocalActivity } from './commands/local-activity';
 import { registerLocalStatus } from './commands/local-status';
 import { registerLocalTestPattern } from './commands/local-test-pattern';
@@ -97,6 +98,11 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerPromote(program, io, done);
   // What the audit detections alerted on and paged.
   registerAlerts(program, io, done);
+  registerK8sAuditRegister(
+    program.command('k8s-audit').description('Kubernetes clusters sending audit events to Ward'),
+    io,
+    done,
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

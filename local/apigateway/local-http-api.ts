@@ -38,6 +38,8 @@ export class LocalHttpApi {
   private readonly table: RouteTable;
   private server: Server | undefined;
   readonly requests: ApiRequestRecord[] = [];
+  /** Where it listens, once it does. */
+  url: string | undefined;
 
   constructor(
     readonly config: HttpApiConfig,
@@ -66,7 +68,8 @@ export class LocalHttpApi {
     });
     this.server = server;
     const { port: bound } = server.address() as AddressInfo;
-    return `http://${host}:${bound}`;
+    this.url = `http://${host}:${bound}`;
+    return this.url;
   }
 
   async close(): Promise<void> {

