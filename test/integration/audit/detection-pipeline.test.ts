@@ -71,7 +71,7 @@ function pausedBeforeClaim(outbox: AlertOutboxPort, gate: Gate): AlertOutboxPort
 
 const enrichment: EnrichmentPorts = {
   servicesByName: () => Promise.resolve(new Map()),
-  teamsOfActors: () => Promise.resolve(new Map()),
+  teamsOfGroups: () => Promise.resolve(new Map()),
 };
 
 async function pipeline() {
