@@ -10,6 +10,7 @@ import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -100,6 +101,12 @@ export class AuditIngest extends Construct {
         maxEventAge: Duration.hours(6),
       }),
     );
+    // EventBridge invokes asynchronously: an event whose normalising keeps failing (the audit
+    // bus refusing it, say) goes to the dead-letter queue after Lambda's retries, not nowhere.
+    this.cloudTrailNormaliser.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(deadLetterQueue),
+    });
 
     // Kubernetes: the API servers' audit webhook backend, one token per cluster.
     const clusters = {

@@ -29,6 +29,7 @@ import { LocalBuckets } from '../s3/local-buckets';
 import { LocalMetrics } from '../cloudwatch/emf-metrics';
 import { LocalParameters, ssmOperations } from '../ssm/local-parameters';
 import { LocalStreamSources } from './stream-sources';
+import { asyncInvokeConfigs, invokeAsynchronously } from '../lambda/async-invocations';
 import { LocalTopics } from '../sns/local-topics';
 import { LocalQueues } from '../sqs/local-queues';
 import { LocalStateMachines } from '../stepfunctions/local-state-machines';
@@ -111,6 +112,7 @@ export class LocalRuntime {
   readonly parameters: LocalParameters;
   readonly metrics = new LocalMetrics();
   readonly streams: LocalStreamSources;
+  private readonly asyncConfigs: ReturnType<typeof asyncInvokeConfigs>;
 
   private constructor(
     readonly options: LocalRuntimeOptions,
@@ -127,6 +129,7 @@ export class LocalRuntime {
     this.definitions = functionDefinitions(assembly, options.projectRoot);
     this.parameters = new LocalParameters({ region, accountId });
     this.streams = new LocalStreamSources(assembly);
+    this.asyncConfigs = asyncInvokeConfigs(assembly);
     this.queues = new LocalQueues(queueConfigs(assembly));
     this.topics = new LocalTopics(topicConfigs(assembly), {
       toQueue: (queueArn, body) => void this.queues.send(queueArn, { body }),
@@ -344,7 +347,10 @@ export class LocalRuntime {
   }
 
   private invokeAsync(functionArn: string, event: unknown, source: string): void {
-    void this.invoke(functionArn, event).then((outcome) => {
+    void invokeAsynchronously(this.asyncConfigs.get(functionArn), functionArn, event, {
+      invoke: (arn, payload) => this.invoke(arn, payload),
+      sendToQueue: (arn, body) => void this.queues.send(arn, { body }),
+    }).then((outcome) => {
       if (!outcome.ok)
         this.options.log?.(
           `[${source} -> ${functionArn}] ${outcome.error.errorType}: ${outcome.error.errorMessage}`,

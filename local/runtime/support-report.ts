@@ -18,6 +18,7 @@ export const RUN_TYPES = new Set([
   'AWS::S3::Bucket',
   'AWS::Logs::SubscriptionFilter',
   'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::EventInvokeConfig',
 ]);
 
 /** Types with nothing to run on one machine: permissions, keys and logs only matter in AWS. */
