@@ -52,9 +52,26 @@ export async function invokeAsynchronously(
   },
 ): Promise<InvokeOutcome> {
   const attempts = 1 + (config?.maximumRetryAttempts ?? 2);
-  let outcome: InvokeOutcome = await deps.invoke(functionArn, event);
-  for (let attempt = 2; attempt <= attempts && !outcome.ok; attempt++)
-    outcome = await deps.invoke(functionArn, event);
+  // A function that cannot be invoked at all (the runtime is stopping) is not retried.
+  let unavailable = false;
+  const attempt = async (): Promise<InvokeOutcome> => {
+    try {
+      return await deps.invoke(functionArn, event);
+    } catch (error) {
+      unavailable = true;
+      return {
+        ok: false,
+        error: {
+          errorType: 'Runtime.Unavailable',
+          errorMessage: error instanceof Error ? error.message : String(error),
+          trace: [],
+        },
+      };
+    }
+  };
+  let outcome = await attempt();
+  for (let count = 2; count <= attempts && !outcome.ok && !unavailable; count++)
+    outcome = await attempt();
   const destination = outcome.ok ? config?.onSuccessArn : config?.onFailureArn;
   if (destination !== undefined && destination.split(':')[2] === 'sqs')
     deps.sendToQueue(

@@ -314,4 +314,22 @@ describe('asynchronous invocations', () => {
     );
     expect(calls).toBe(3);
   });
+
+  it('given a function that cannot be invoked at all (the runtime stopping), then no retry and no throw', async () => {
+    let calls = 0;
+    const outcome = await invokeAsynchronously(
+      undefined,
+      'f',
+      {},
+      {
+        invoke: () => {
+          calls += 1;
+          return Promise.reject(new Error('function f is stopped'));
+        },
+        sendToQueue: () => undefined,
+      },
+    );
+    expect(calls).toBe(1);
+    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.Unavailable' } });
+  });
 });
