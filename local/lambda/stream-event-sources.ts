@@ -47,7 +47,10 @@ export interface StreamMappingDeps {
   readonly sendToQueue: (queueArn: string, body: string) => void;
   readonly region: string;
   readonly log?: (line: string) => void;
-  /** How long an idle poller waits before asking the stream again. @default 200 ms */
+  /**
+   * How long a poller waits after finding nothing, doubling while the stream stays idle up to
+   * ten times this (Lambda polls a shard four times a second). @default 100 ms
+   */
   readonly idleMs?: number;
 }
 
@@ -72,7 +75,10 @@ export class StreamEventSource {
   private readonly iterators = new Map<string, string | undefined>();
   /** Batches delivered, failed and dead-lettered: what `ward local status` and tests read. */
   readonly stats = { batches: 0, records: 0, failures: 0, deadLettered: 0 };
-  private idle = true;
+  /** Completed polling passes, and how many of the last ones in a row found nothing. */
+  private passCount = 0;
+  private idlePasses = 0;
+  private shardsCheckedAt = 0;
 
   constructor(
     readonly config: StreamMappingConfig,
@@ -114,23 +120,28 @@ export class StreamEventSource {
   /** Resolves once every record written so far has been delivered (or dead-lettered). */
   async drained(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    // Two idle passes in a row: the stream had nothing left when last asked.
-    let quiet = 0;
-    while (quiet < 2) {
+    // Two passes begun after this call found nothing: the stream had nothing left.
+    const from = this.passCount + 1;
+    while (!(this.passCount >= from + 1 && this.idlePasses >= 2)) {
       if (Date.now() > deadline)
         throw new Error(
           `event source mapping ${this.config.name} did not drain in ${timeoutMs} ms`,
         );
-      quiet = this.idle ? quiet + 1 : 0;
-      await new Promise((resolve) => setTimeout(resolve, this.deps.idleMs ?? 200));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
   private async run(): Promise<void> {
+    const shortest = this.deps.idleMs ?? 100;
+    let wait = shortest;
     while (!this.stopped) {
       let delivered = 0;
       try {
-        await this.discoverShards('TRIM_HORIZON');
+        // Shards roll over rarely (hours): look for new ones now and then, or when one closed.
+        if (Date.now() - this.shardsCheckedAt > 5_000) {
+          this.shardsCheckedAt = Date.now();
+          await this.discoverShards('TRIM_HORIZON');
+        }
         for (const shardId of [...this.iterators.keys()])
           delivered += await this.pollShard(shardId);
       } catch (error) {
@@ -138,9 +149,11 @@ export class StreamEventSource {
           `[event source ${this.config.name}] ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      this.idle = delivered === 0;
+      this.passCount += 1;
+      this.idlePasses = delivered === 0 ? this.idlePasses + 1 : 0;
+      wait = delivered === 0 ? Math.min(wait * 2, shortest * 10) : shortest;
       if (delivered === 0 && !this.stopped)
-        await new Promise((resolve) => setTimeout(resolve, this.deps.idleMs ?? 200));
+        await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
@@ -177,6 +190,7 @@ export class StreamEventSource {
       if (records.length > 0) await this.deliver(shardId, records);
       // A closed shard ends with no next iterator; its children are found by discoverShards.
       this.iterators.set(shardId, NextShardIterator);
+      if (NextShardIterator === undefined) this.shardsCheckedAt = 0;
       if (Records.length === 0) return read;
     }
   }
