@@ -30,6 +30,7 @@ import { registerPromote } from './commands/promote';
 import { registerRollback } from './commands/rollback';
 import { registerBundleShow } from './commands/bundle-show';
 import { registerFleetGenerate } from './commands/fleet-generate';
+import { registerK8sAuditRegister } from './commands/k8s-audit-register';
 import { registerLocalActivity } from './commands/local-activity';
 import { registerLocalStatus } from './commands/local-status';
 import { registerLocalTestPattern } from './commands/local-test-pattern';
@@ -115,6 +116,11 @@ export async function runWard(argv: readonly string[], io: CliIo): Promise<ExitC
   registerAuditVerify(audit, io, done);
   registerAuditSearch(audit, io, done);
   registerAuditTail(audit, io, done);
+  registerK8sAuditRegister(
+    program.command('k8s-audit').description('Kubernetes clusters sending audit events to Ward'),
+    io,
+    done,
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

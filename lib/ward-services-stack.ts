@@ -8,6 +8,11 @@ import { ApprovalWorkflow } from './constructs/approval-workflow';
 import { AuditArchive, auditArchiveRuleName } from './constructs/audit-archive';
 import { AuditDetections } from './constructs/audit-detections';
 import { BreakGlass } from './constructs/break-glass';
+import { AuditIngest } from './constructs/audit-ingest';
+import { AuditWatch } from './constructs/audit-watch';
+import { clusterTokenPath } from '../lambdas/contracts/audit-ingest';
+import { metricSource } from '../lambdas/contracts/audit-metrics';
+import { Duration } from 'aws-cdk-lib';
 import { bundleBucketName, manifestsBucketName } from './constructs/bundle-bucket';
 import { PromotionWorkflow } from './constructs/promotion-workflow';
 import { STAGE_TAG, breakGlassRoleArn, type WardStack } from './ward-stack';
@@ -35,6 +40,8 @@ export class WardServicesStack extends Stack {
   public readonly detections: AuditDetections;
   public readonly breakGlass: BreakGlass;
   public readonly archive: AuditArchive;
+  public readonly ingest: AuditIngest;
+  public readonly watch: AuditWatch;
 
   constructor(scope: Construct, id: string, props: WardServicesStackProps) {
     const { config, data, ...stackProps } = props;
@@ -107,6 +114,31 @@ export class WardServicesStack extends Stack {
     new CfnOutput(this, 'BreakGlassFunctionName', {
       description: 'The break-glass function (ward break-glass invokes it by this name)',
       value: this.breakGlass.function.functionName,
+    });
+    const sources = config.auditSources;
+    this.ingest = new AuditIngest(this, 'AuditIngest', {
+      stage: config.stage,
+      auditBus: data.auditBus,
+      table,
+      kubernetesClusters: sources.kubernetesClusters,
+      tokenParameterPath: clusterTokenPath(config.stage),
+    });
+    this.watch = new AuditWatch(this, 'AuditWatch', {
+      pageTopic: this.detections.pageTopic,
+      talkingSources: [
+        { source: metricSource.ward, silence: Duration.minutes(sources.silence.ward) },
+        { source: metricSource.cloudTrail, silence: Duration.minutes(sources.silence.cloudTrail) },
+        ...sources.kubernetesClusters.map((cluster) => ({
+          source: metricSource.kubernetes(cluster),
+          silence: Duration.minutes(sources.silence.kubernetes),
+        })),
+      ],
+      otherSources: [metricSource.registryStream],
+      deadLetterQueues: { ingest: this.ingest.deadLetterQueue },
+    });
+    new CfnOutput(this, 'KubernetesAuditUrl', {
+      description: 'Where Kubernetes API servers post audit events (webhook backend)',
+      value: `${this.ingest.kubernetesAuditApi.apiEndpoint}/k8s-audit`,
     });
     new CfnOutput(this, 'ApprovalApiUrl', {
       description: 'Base URL of the approval API',

@@ -1,4 +1,8 @@
-import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
+import type {
+  CreateTableCommandInput,
+  StreamSpecification,
+  TimeToLiveSpecification,
+} from '@aws-sdk/client-dynamodb';
 import type { CloudFormationTemplate } from './template/cloudformation';
 
 /** A table of the template, ready to be created in DynamoDB Local under a name of our choosing. */
@@ -6,6 +10,12 @@ export interface TableDefinition {
   readonly logicalId: string;
   readonly create: Omit<CreateTableCommandInput, 'TableName'>;
   readonly timeToLive?: TimeToLiveSpecification;
+  /**
+   * The table's stream, as UpdateTable takes it (CloudFormation's StreamSpecification names the
+   * view type only). Kept apart from `create` so the runtime can load data first and turn the
+   * stream on after, as if the data had been there before the stream.
+   */
+  readonly stream?: StreamSpecification;
   /** Properties DynamoDB Local cannot honour (encryption keys, backups): listed, not faked. */
   readonly notRunLocally: readonly string[];
 }
@@ -17,7 +27,6 @@ const CARRIED = [
   'LocalSecondaryIndexes',
   'BillingMode',
   'ProvisionedThroughput',
-  'StreamSpecification',
   'DeletionProtectionEnabled',
 ];
 const NOT_RUN_LOCALLY = [
@@ -49,8 +58,15 @@ export function tableDefinition(
   const create: Record<string, unknown> = {};
   const notRunLocally: string[] = [];
   let timeToLive: TimeToLiveSpecification | undefined;
+  let stream: StreamSpecification | undefined;
   for (const [name, value] of Object.entries(properties)) {
     if (CARRIED.includes(name)) create[name] = value;
+    else if (name === 'StreamSpecification')
+      stream = {
+        StreamEnabled: true,
+        StreamViewType: (value as { StreamViewType: StreamSpecification['StreamViewType'] })
+          .StreamViewType,
+      };
     else if (name === 'TimeToLiveSpecification') timeToLive = value as TimeToLiveSpecification;
     else if (NOT_RUN_LOCALLY.includes(name)) notRunLocally.push(name);
     else if (name !== 'TableName')
@@ -60,6 +76,7 @@ export function tableDefinition(
     logicalId,
     create: create,
     ...(timeToLive ? { timeToLive } : {}),
+    ...(stream ? { stream } : {}),
     notRunLocally,
   };
 }

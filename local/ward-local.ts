@@ -45,6 +45,8 @@ export async function startWardLocal(options: WardLocalOptions): Promise<WardLoc
   try {
     const stacks = synthesizeWardStacks(options.stage);
     dynamoDb = await engine;
+    let registryTable: string | undefined;
+    let seeded: RuleSet | undefined;
     const runtime = await LocalRuntime.start({
       stacks,
       projectRoot: resolve(__dirname, '..'),
@@ -53,26 +55,28 @@ export async function startWardLocal(options: WardLocalOptions): Promise<WardLoc
       ...(options.apiPort !== undefined ? { apiPort: options.apiPort } : {}),
       ...(options.awsPort !== undefined ? { awsPort: options.awsPort } : {}),
       ...(options.log !== undefined ? { log: options.log } : {}),
+      // The fleet is loaded before the registry's stream is on: it is the registry's starting
+      // point, not a write the audit pipeline should page on.
+      beforeEventSources: async (booted) => {
+        registryTable = booted.assembly
+          .ofType('AWS::DynamoDB::Table')
+          .find((t) => t.logicalId.startsWith('Registry'))?.values.ref;
+        if (options.fleet === undefined || registryTable === undefined) return;
+        const client = new DynamoDBClient({
+          endpoint: booted.dynamoDbEndpoint,
+          region: 'eu-west-2',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        });
+        try {
+          seeded = await new DynamoRuleRegistry({
+            client: DynamoDBDocumentClient.from(client),
+            tableName: registryTable,
+          }).replaceAll(options.fleet.ruleSet);
+        } finally {
+          client.destroy();
+        }
+      },
     });
-    const registryTable = runtime.assembly
-      .ofType('AWS::DynamoDB::Table')
-      .find((t) => t.logicalId.startsWith('Registry'))?.values.ref;
-    let seeded: RuleSet | undefined;
-    if (options.fleet !== undefined && registryTable !== undefined) {
-      const client = new DynamoDBClient({
-        endpoint: dynamoDb.endpoint,
-        region: 'eu-west-2',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
-      try {
-        seeded = await new DynamoRuleRegistry({
-          client: DynamoDBDocumentClient.from(client),
-          tableName: registryTable,
-        }).replaceAll(options.fleet.ruleSet);
-      } finally {
-        client.destroy();
-      }
-    }
     const apis = httpApiDefinitions(runtime.assembly);
     writeRuntimeState(options.stateDir, {
       pid: process.pid,
@@ -81,7 +85,9 @@ export async function startWardLocal(options: WardLocalOptions): Promise<WardLoc
       awsEndpoint: runtime.awsEndpoint,
       dynamoDbEndpoint: dynamoDb.endpoint,
       authorizers: apis.flatMap((api) =>
-        [...api.authorizers.values()].map((a) => ({ issuer: a.issuer, audience: a.audience })),
+        [...api.authorizers.values()].flatMap((a) =>
+          a.type === 'JWT' ? [{ issuer: a.issuer, audience: a.audience }] : [],
+        ),
       ),
       fleetDir: options.fleet === undefined ? null : resolve(options.fleet.dir),
       registryTable: registryTable ?? null,

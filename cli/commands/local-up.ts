@@ -84,7 +84,9 @@ function describe(
     `${paint(io, 'green', 'Ward is running locally')} (stage ${options.stage}), ready in ${(ward.readyInMs / 1000).toFixed(1)} s`,
     '',
     `  HTTP API      ${runtime.apis.length > 0 ? runtime.apiUrl : '(none in this stack yet: the approval API adds one)'}`,
-    `  AWS endpoint  ${runtime.awsEndpoint}   (Step Functions, EventBridge, SNS, SQS, S3)`,
+    // Other HTTP APIs of the stack (the Kubernetes audit webhook) listen on ports of their own.
+    ...runtime.apis.slice(1).map((api) => `  ${api.config.name.padEnd(13)} ${api.url ?? ''}`),
+    `  AWS endpoint  ${runtime.awsEndpoint}   (Step Functions, EventBridge, SNS, SQS, S3, SSM)`,
     `  DynamoDB      ${runtime.dynamoDbEndpoint}`,
     `  registry      ${ward.registryTable ?? '(no registry table)'}${ward.seeded ? `: ${options.fleet} loaded as v${ward.seeded.version} (${ward.seeded.services.length} services, ${ward.seeded.ingress.length} edges)` : ''}`,
     '',

@@ -10,6 +10,13 @@ export const AuditActorSchema = z.strictObject({
   /** `anonymous`: no verified identity, e.g. a request refused for a missing or bad token. */
   kind: z.enum(['human', 'service', 'anonymous']),
   mfa: z.boolean(),
+  /**
+   * The actor's identity-provider groups as the producer verified them (the token's groups
+   * claim, or the groups the Kubernetes API server authenticated). Enrichment maps them to
+   * teams; absent when the producer verified none (CloudTrail, refused requests), and then the
+   * actor's teams are unknown, never guessed.
+   */
+  groups: z.array(z.string().min(1).max(256)).max(200).optional(),
 });
 
 export const AuditTargetSchema = z.strictObject({

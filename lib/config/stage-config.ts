@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalConfigSchema } from '../../lambdas/contracts/approval-config';
+import { ClusterNameSchema } from '../../lambdas/contracts/audit-ingest';
 import { BreakGlassSettingsSchema } from '../../lambdas/contracts/break-glass';
 import { STAGES, type StageName } from '../../lambdas/contracts/stages';
 
@@ -9,6 +10,34 @@ import { STAGES, type StageName } from '../../lambdas/contracts/stages';
  */
 export const REGION_PATTERN =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$/;
+
+const silenceMinutes = (fallback: number) =>
+  z.number().int().min(5, 'must be at least 5 minutes').max(1440).default(fallback);
+
+/** Where audit events come from besides Ward, and when their silence pages. */
+export const AuditSourcesSchema = z
+  .strictObject({
+    /**
+     * Kubernetes clusters whose API servers send audit events; each gets a token
+     * (`ward k8s-audit register NAME`) and a silence alarm. Names are unique.
+     */
+    kubernetesClusters: z
+      .array(ClusterNameSchema)
+      .default([])
+      .refine((names) => new Set(names).size === names.length, 'cluster names must be unique'),
+    /** Minutes without events before on-call is paged, per source. */
+    silence: z
+      .strictObject({
+        /** Ward's own events (its heartbeat comes every 5 minutes). */
+        ward: silenceMinutes(15),
+        /** CloudTrail management events: any account has some every hour. */
+        cloudTrail: silenceMinutes(60),
+        /** Each cluster's audit events: an API server audits its own controllers constantly. */
+        kubernetes: silenceMinutes(15),
+      })
+      .prefault({}),
+  })
+  .readonly();
 
 const FleetStageTargetSchema = z
   .strictObject({
@@ -105,6 +134,8 @@ export const StageSettingsSchema = z
     promotionTargets: PromotionTargetsSettingsSchema,
     /** Emergency access: who, for how long at most, critical targets, emergency roles, drills. */
     breakGlass: BreakGlassSettingsSchema.prefault({}),
+    /** The audit pipeline's external sources, and how long each may be silent. */
+    auditSources: AuditSourcesSchema.prefault({}),
   })
   .readonly();
 

@@ -85,6 +85,7 @@ export const STAGE_SETTINGS = {
     approvals: {},
     promotionTargets: FLEET_STAGES,
     breakGlass: BREAK_GLASS,
+    auditSources: { kubernetesClusters: ['bank-s101'] },
   },
   // The last stage before production mirrors production, so the gate tests what prod will do.
   s102: {
@@ -96,6 +97,7 @@ export const STAGE_SETTINGS = {
     approvals: {},
     promotionTargets: FLEET_STAGES,
     breakGlass: BREAK_GLASS,
+    auditSources: { kubernetesClusters: ['bank-s102'] },
   },
   prod: {
     region: 'eu-west-2',
@@ -107,6 +109,7 @@ export const STAGE_SETTINGS = {
     approvals: {},
     promotionTargets: FLEET_STAGES,
     breakGlass: BREAK_GLASS,
+    auditSources: { kubernetesClusters: ['bank-prod-a', 'bank-prod-b'] },
   },
 } as const satisfies WardConfigInput;
 

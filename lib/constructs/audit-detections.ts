@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -119,6 +120,12 @@ export class AuditDetections extends Construct {
         maxEventAge: Duration.hours(6),
       }),
     );
+    // The rule's dead-letter queue takes events EventBridge could not hand to Lambda; events
+    // the detector itself kept failing on (Lambda's asynchronous retries) go there too.
+    this.detector.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(deadLetterQueue),
+    });
 
     const page = new SnsAction(this.pageTopic);
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {

@@ -3,6 +3,7 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
   type ITable,
@@ -61,6 +62,9 @@ export class RegistryTable extends Construct {
       encryptionKey: this.encryptionKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: RegistryTableKeys.timeToLiveAttribute,
+      // Every write, with what it replaced: the audit pipeline sees writes made outside the
+      // approval workflow (console, scripts) as well as the workflow's own.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -3,14 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { InvokeOutcome } from '../lambda/local-function';
 import { textOf } from '../template/values';
-import type { JwtAuthorizer } from './jwt-authorizer';
+import type { RouteAuthorizer } from './lambda-authorizer';
 import { RouteTable, type RouteConfig } from './routes';
 
 export interface HttpApiConfig {
   readonly name: string;
   readonly apiId: string;
   readonly routes: readonly RouteConfig[];
-  readonly authorizers: ReadonlyMap<string, JwtAuthorizer>;
+  readonly authorizers: ReadonlyMap<string, RouteAuthorizer>;
 }
 
 export interface ApiRequestRecord {
@@ -40,6 +40,8 @@ export class LocalHttpApi {
   /** The port it last listened on, so a stopped API can be started again where clients expect it. */
   port: number | undefined;
   readonly requests: ApiRequestRecord[] = [];
+  /** Where it listens, once it does. */
+  url: string | undefined;
 
   constructor(
     readonly config: HttpApiConfig,
@@ -69,7 +71,8 @@ export class LocalHttpApi {
     this.server = server;
     const { port: bound } = server.address() as AddressInfo;
     this.port = bound;
-    return `http://${host}:${bound}`;
+    this.url = `http://${host}:${bound}`;
+    return this.url;
   }
 
   async close(): Promise<void> {
@@ -117,23 +120,36 @@ export class LocalHttpApi {
     let authorizer: Record<string, unknown> | undefined;
     let principal: string | undefined;
     if (route.authorizer !== undefined) {
-      const jwt = this.config.authorizers.get(route.authorizer);
-      if (jwt === undefined)
+      const routeAuthorizer = this.config.authorizers.get(route.authorizer);
+      if (routeAuthorizer === undefined)
         throw new Error(`route ${route.routeKey} names unknown authorizer ${route.authorizer}`);
-      const outcome = await jwt.authorize(headers, url.searchParams, route.authorizationScopes);
+      const outcome = await routeAuthorizer.authorize({
+        method,
+        path: url.pathname,
+        rawQueryString: url.search.replace(/^\?/, ''),
+        routeKey: route.routeKey,
+        headers,
+        query: url.searchParams,
+        pathParameters: match.pathParameters,
+        requestId,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        time: started,
+        requiredScopes: route.authorizationScopes,
+      });
       if (!outcome.ok) {
+        const message = { 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error' };
         this.respond(
           response,
           outcome.status,
-          { message: outcome.status === 401 ? 'Unauthorized' : 'Forbidden' },
+          { message: message[outcome.status] },
           requestId,
-          outcome.status === 401 ? { 'www-authenticate': `Bearer error="invalid_token"` } : {},
+          outcome.headers ?? {},
         );
         record(outcome.status, { routeKey: route.routeKey, reason: outcome.reason });
         return;
       }
-      authorizer = { jwt: { claims: outcome.claims, scopes: outcome.scopes } };
-      principal = outcome.claims.sub;
+      authorizer = outcome.context;
+      principal = outcome.principal;
     }
 
     const event = {

@@ -12,6 +12,7 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
   AmazonSQS: 'sqs',
   AWSWAF_20190729: 'wafv2',
   Route53Resolver: 'route53resolver',
+  AmazonSSM: 'ssm',
 };
 
 /**

@@ -130,6 +130,19 @@ export class LocalEventBuses {
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
   }
 
+  /**
+   * An event an AWS service delivers to a bus (CloudTrail's "AWS API Call via CloudTrail" on
+   * the default bus): routed as it arrives, with its own id, source, account and time. Only
+   * AWS can do this; PutEvents refuses `aws.` sources, as EventBridge does.
+   */
+  deliverFromAws(busName: string, event: Readonly<Record<string, unknown>>): void {
+    const bus = this.busOf(busName);
+    if (bus === undefined) throw new Error(`Event bus ${busName} does not exist.`);
+    if (typeof event.source !== 'string' || !event.source.startsWith('aws.'))
+      throw new Error('an AWS service event has an aws.<service> source');
+    this.route(bus.name, { ...event });
+  }
+
   events(): readonly BusEventRecord[] {
     return this.log;
   }
@@ -212,6 +225,11 @@ export class LocalEventBuses {
       return {
         ErrorCode: 'InvalidArgument',
         ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+      };
+    if (entry.Source.startsWith('aws.'))
+      return {
+        ErrorCode: 'NotAuthorizedForSourceException',
+        ErrorMessage: 'Not authorized for the source.',
       };
     if (!entry.DetailType)
       return {

@@ -8,9 +8,9 @@ import * as DynamoDbCommands from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatAccessLog } from '../apigateway/access-log';
-import { JwtAuthorizer } from '../apigateway/jwt-authorizer';
 import { LocalHttpApi, type ApiRequestRecord } from '../apigateway/local-http-api';
 import { LocalIssuer } from '../apigateway/local-issuer';
+import { routeAuthorizers } from '../apigateway/route-authorizers';
 import { AwsServiceError } from '../aws-endpoint/aws-errors';
 import { handleJson } from '../aws-endpoint/json-protocol';
 import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
@@ -36,6 +36,10 @@ import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-bus
 import { LocalFunction, type InvokeOutcome } from '../lambda/local-function';
 import { LocalLogs } from '../logs/local-logs';
 import { LocalBuckets } from '../s3/local-buckets';
+import { LocalMetrics } from '../cloudwatch/emf-metrics';
+import { LocalParameters, ssmOperations } from '../ssm/local-parameters';
+import { LocalStreamSources } from './stream-sources';
+import { asyncInvokeConfigs, invokeAsynchronously } from '../lambda/async-invocations';
 import { LocalTopics } from '../sns/local-topics';
 import { LocalQueues } from '../sqs/local-queues';
 import { LocalStateMachines } from '../stepfunctions/local-state-machines';
@@ -82,6 +86,11 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** Where function output and runtime notices go. @default nowhere */
   readonly log?: (line: string) => void;
+  /**
+   * Runs once the engines answer and before table streams are turned on: data it writes (a
+   * seed fleet) is as if it had been there before the stream, so no mapping sees it.
+   */
+  readonly beforeEventSources?: (runtime: LocalRuntime) => Promise<void>;
 }
 
 /**
@@ -119,6 +128,11 @@ export class LocalRuntime {
   readonly stateMachines: LocalStateMachines;
   readonly logs: LocalLogs;
   readonly report: SupportReport;
+  /** Parameter Store, the metrics functions print (EMF), and event source mappings on streams. */
+  readonly parameters: LocalParameters;
+  readonly metrics = new LocalMetrics();
+  readonly streams: LocalStreamSources;
+  private readonly asyncConfigs: ReturnType<typeof asyncInvokeConfigs>;
 
   private constructor(
     readonly options: LocalRuntimeOptions,
@@ -133,6 +147,9 @@ export class LocalRuntime {
     const region = options.region ?? 'eu-west-2';
     const accountId = options.accountId ?? '000000000000';
     this.definitions = functionDefinitions(assembly, options.projectRoot);
+    this.parameters = new LocalParameters({ region, accountId });
+    this.streams = new LocalStreamSources(assembly);
+    this.asyncConfigs = asyncInvokeConfigs(assembly);
     this.queues = new LocalQueues(queueConfigs(assembly));
     this.topics = new LocalTopics(topicConfigs(assembly), {
       toQueue: (queueArn, body) => void this.queues.send(queueArn, { body }),
@@ -145,7 +162,7 @@ export class LocalRuntime {
       accountId,
     );
     this.buses = new LocalEventBuses(
-      busesOf(assembly),
+      busesOf(assembly, { region, accountId }),
       ruleConfigs(assembly),
       {
         deliver: (target, input) => this.deliverToTarget(target, input),
@@ -224,6 +241,7 @@ export class LocalRuntime {
     this.report = supportReport(assembly, [
       ...this.logs.unsupported,
       ...scheduled.unsupported,
+      ...this.streams.unsupported,
       ...this.stateMachines.unsupported.map(
         (u) => `state machine ${u.stateMachine}: ${u.reason}; StartExecution is refused`,
       ),
@@ -275,6 +293,14 @@ export class LocalRuntime {
       await runtime.createTables(region);
       runtime.startFunctions(region);
       await runtime.serve(apiPort, awsPort);
+      await options.beforeEventSources?.(runtime);
+      await runtime.streams.start({
+        dynamoDbEndpoint: runtime.dynamoDbEndpoint,
+        region,
+        invoke: (arn, event) => runtime.invoke(arn, event),
+        sendToQueue: (arn, body) => void runtime.queues.send(arn, { body }),
+        ...(options.log !== undefined ? { log: options.log } : {}),
+      });
       runtime.sqsEventSources.start();
       runtime.schedules.start();
     } catch (error) {
@@ -316,6 +342,7 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_SCHEDULER: this.awsEndpoint,
       AWS_ENDPOINT_URL_LAMBDA: this.awsEndpoint,
       AWS_ENDPOINT_URL_KMS: this.awsEndpoint,
+      AWS_ENDPOINT_URL_SSM: this.awsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
@@ -345,6 +372,7 @@ export class LocalRuntime {
     this.schedules.stop();
     await this.sqsEventSources.stop();
     this.stateMachines.stopAll();
+    await this.streams.stop();
     await this.buses.settled();
     await Promise.all([
       ...this.apis.map((api) => api.close()),
@@ -370,7 +398,10 @@ export class LocalRuntime {
   }
 
   private invokeAsync(functionArn: string, event: unknown, source: string): void {
-    void this.invoke(functionArn, event).then((outcome) => {
+    void invokeAsynchronously(this.asyncConfigs.get(functionArn), functionArn, event, {
+      invoke: (arn, payload) => this.invoke(arn, payload),
+      sendToQueue: (arn, body) => void this.queues.send(arn, { body }),
+    }).then((outcome) => {
       if (!outcome.ok)
         this.options.log?.(
           `[${source} -> ${functionArn}] ${outcome.error.errorType}: ${outcome.error.errorMessage}`,
@@ -468,7 +499,10 @@ export class LocalRuntime {
             ...definition.environment,
             ...localIdentityEnvironment(definition.environment, this.issuer),
           },
-          onLog: (name, line) => this.options.log?.(`[${name}] ${line}`),
+          onLog: (name, line) => {
+            this.metrics.record(name, line);
+            this.options.log?.(`[${name}] ${line}`);
+          },
         }),
       );
     }
@@ -477,19 +511,13 @@ export class LocalRuntime {
   private async serve(apiPort: number, awsPort: number): Promise<void> {
     const definitions = httpApiDefinitions(this.assembly);
     for (const [index, definition] of definitions.entries()) {
-      const authorizers = new Map(
-        [...definition.authorizers].map(([id, config]) => [
-          id,
-          new JwtAuthorizer(
-            {
-              issuer: config.issuer,
-              audience: config.audience,
-              identitySource: config.identitySource,
-            },
-            this.issuer.jwks(),
-          ),
-        ]),
-      );
+      const authorizers = routeAuthorizers(definition.authorizers, {
+        jwks: this.issuer.jwks(),
+        invoke: (arn, event) => this.invoke(arn, event),
+        region: this.options.region ?? 'eu-west-2',
+        accountId: this.options.accountId ?? '000000000000',
+        apiId: definition.apiId,
+      });
       const api = new LocalHttpApi(
         { name: definition.name, apiId: definition.apiId, routes: definition.routes, authorizers },
         (arn, event) => this.invoke(arn, event),
@@ -527,6 +555,7 @@ export class LocalRuntime {
         scheduler: (request) => handleScheduler(request, this.scheduler),
         lambda: (request) => handleLambda(request, (name, payload) => this.invoke(name, payload)),
         kms: (request) => handleJson(request, '1.1', this.kms.operations()),
+        ssm: (request) => handleJson(request, '1.1', ssmOperations(this.parameters)),
       },
       adminHandler(this),
     );

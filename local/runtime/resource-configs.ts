@@ -3,6 +3,7 @@ import {
   FUNCTION_ENTRY_METADATA,
   FUNCTION_HANDLER_METADATA,
 } from '../../lambdas/contracts/function-metadata';
+import type { AuthorizerDefinition } from '../apigateway/route-authorizers';
 import type { RouteConfig } from '../apigateway/routes';
 import type { SubscriptionFilterConfig } from '../logs/local-logs';
 import type { RuleConfig, RuleTarget } from '../event-buses/local-event-buses';
@@ -35,7 +36,7 @@ export interface HttpApiDefinition {
   /** Where the stage writes access logs, and in what format. */
   readonly accessLog?: { readonly logGroupName: string; readonly format: string };
   readonly routes: RouteConfig[];
-  readonly authorizers: Map<string, { issuer: string; audience: string[]; identitySource: string }>;
+  readonly authorizers: Map<string, AuthorizerDefinition>;
 }
 
 const props = (resource: LocalResource) => resource.properties as Record<string, unknown>;
@@ -148,10 +149,22 @@ export function stateMachineConfigs(assembly: LocalAssembly): StateMachineConfig
   });
 }
 
-export function busesOf(assembly: LocalAssembly): { name: string; arn: string }[] {
-  return assembly
-    .ofType('AWS::Events::EventBus')
-    .map((resource) => ({ name: resource.values.ref, arn: resource.values.attributes.Arn ?? '' }));
+export function busesOf(
+  assembly: LocalAssembly,
+  env: { region: string; accountId: string },
+): { name: string; arn: string }[] {
+  // Every account has a default bus: AWS services deliver their events (CloudTrail's) there.
+  const defaultBus = {
+    name: 'default',
+    arn: `arn:aws:events:${env.region}:${env.accountId}:event-bus/default`,
+  };
+  return [
+    defaultBus,
+    ...assembly.ofType('AWS::Events::EventBus').map((resource) => ({
+      name: resource.values.ref,
+      arn: resource.values.attributes.Arn ?? '',
+    })),
+  ];
 }
 
 export function ruleConfigs(assembly: LocalAssembly): RuleConfig[] {
@@ -196,32 +209,54 @@ export function httpApiDefinitions(assembly: LocalAssembly): HttpApiDefinition[]
       ofApi('AWS::ApiGatewayV2::Integration').map((r) => [r.values.ref, props(r)]),
     );
     const authorizers = new Map(
-      ofApi('AWS::ApiGatewayV2::Authorizer')
-        .filter((r) => props(r).AuthorizerType === 'JWT')
-        .map((r) => {
-          const jwt = props(r).JwtConfiguration as { Issuer: string; Audience?: string[] };
+      ofApi('AWS::ApiGatewayV2::Authorizer').flatMap((r): [string, AuthorizerDefinition][] => {
+        const p = props(r);
+        const sources = ((p.IdentitySource as string[] | undefined) ?? []).map(String);
+        if (p.AuthorizerType === 'JWT') {
+          const jwt = p.JwtConfiguration as { Issuer: string; Audience?: string[] };
           return [
+            [
+              r.values.ref,
+              {
+                type: 'JWT',
+                issuer: jwt.Issuer,
+                audience: jwt.Audience ?? [],
+                identitySource: sources[0] ?? '$request.header.Authorization',
+              },
+            ],
+          ];
+        }
+        // Lambda REQUEST authorizers with payload format 2.0; others are listed as not run.
+        const uri = /functions\/(arn:[^/]+)\/invocations$/.exec(textOf(p.AuthorizerUri ?? ''));
+        if (p.AuthorizerType !== 'REQUEST' || p.AuthorizerPayloadFormatVersion !== '2.0' || !uri)
+          return [];
+        return [
+          [
             r.values.ref,
             {
-              issuer: jwt.Issuer,
-              audience: jwt.Audience ?? [],
-              identitySource: String(
-                (props(r).IdentitySource as string[] | undefined)?.[0] ??
-                  '$request.header.Authorization',
-              ),
+              type: 'REQUEST',
+              functionArn: uri[1] ?? '',
+              identitySource: sources,
+              simpleResponses: p.EnableSimpleResponses === true,
+              resultTtlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 0),
             },
-          ];
-        }),
+          ],
+        ];
+      }),
     );
     const routes = ofApi('AWS::ApiGatewayV2::Route').flatMap((r): RouteConfig[] => {
       const p = props(r);
       const integration = integrations.get(textOf(p.Target ?? '').replace(/^integrations\//, ''));
       if (integration === undefined || integration.IntegrationType !== 'AWS_PROXY') return [];
+      // A route whose authorizer the runtime cannot run is not served (404), never served open.
+      const authorization = textOf(p.AuthorizationType ?? 'NONE');
+      const authorizer = textOf(p.AuthorizerId ?? '');
+      if (authorization !== 'NONE' && !authorizers.has(authorizer)) return [];
       return [
         {
           routeKey: String(p.RouteKey),
           functionArn: String(integration.IntegrationUri),
-          ...(p.AuthorizationType === 'JWT' ? { authorizer: String(p.AuthorizerId) } : {}),
+          ...(authorization !== 'NONE' ? { authorizer } : {}),
           authorizationScopes: ((p.AuthorizationScopes ?? []) as unknown[]).map(String),
         },
       ];

@@ -18,6 +18,7 @@ export const RUN_TYPES = new Set([
   'AWS::S3::Bucket',
   'AWS::Logs::SubscriptionFilter',
   'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::EventInvokeConfig',
 ]);
 
 /** Types with nothing to run on one machine: permissions, keys and logs only matter in AWS. */
@@ -80,9 +81,13 @@ export function supportReport(
         unsupported.push(
           `${where}: integration type ${String(p.IntegrationType)} is not supported; its routes answer 404`,
         );
-      if (resource.type === 'AWS::ApiGatewayV2::Authorizer' && p.AuthorizerType !== 'JWT')
+      if (
+        resource.type === 'AWS::ApiGatewayV2::Authorizer' &&
+        p.AuthorizerType !== 'JWT' &&
+        !(p.AuthorizerType === 'REQUEST' && p.AuthorizerPayloadFormatVersion === '2.0')
+      )
         unsupported.push(
-          `${where}: ${String(p.AuthorizerType)} authorizers are not supported; their routes answer 404`,
+          `${where}: ${String(p.AuthorizerType)} authorizers (other than JWT and Lambda REQUEST with payload 2.0) are not supported; their routes answer 404`,
         );
     } else if (resource.type in NOT_ENFORCED_TYPES) {
       notEnforced.add(`${resource.type}: ${NOT_ENFORCED_TYPES[resource.type]}`);

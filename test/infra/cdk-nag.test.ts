@@ -122,6 +122,17 @@ const ALLOWED_ACKNOWLEDGEMENTS: readonly { readonly path: RegExp; readonly rule:
     path: /^Ward-\w+-services\/AuditDetections\/DeadLetterQueue$/,
     rule: /^AwsSolutions-SQS3$/,
   },
+  // The same for the audit sources' dead-letter queue (refused inputs, failed deliveries).
+  {
+    path: /^Ward-\w+-services\/AuditIngest\/DeadLetterQueue$/,
+    rule: /^AwsSolutions-SQS3$/,
+  },
+  // The Kubernetes audit authorizer reads the token hash of the cluster a token names: one
+  // parameter per cluster, under the stage's path.
+  {
+    path: /^Ward-\w+-services\/AuditIngest\/KubernetesAuditAuthorizerRole$/,
+    rule: /^AwsSolutions-IAM5\[Resource::arn:aws:ssm:[\w-]+:<AWS::AccountId>:parameter\/ward\/\w+\/k8s-audit\/\*\]$/,
+  },
 ];
 
 describe.each(STAGES)('cdk-nag AwsSolutions on the %s stacks', (stage) => {

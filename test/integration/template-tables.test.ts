@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { RegistryTableKeys } from '../../lambdas/contracts/registry-table';
@@ -53,6 +54,17 @@ describe('tables created from the synthesized template', () => {
       ]);
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
       expect(ttl.TimeToLiveDescription?.AttributeName).toBe(RegistryTableKeys.timeToLiveAttribute);
+      // The stream is turned on after the table exists, as the runtime does once data is loaded.
+      expect(registry?.stream).toEqual({
+        StreamEnabled: true,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      });
+      await client.send(
+        new UpdateTableCommand({ TableName, StreamSpecification: registry?.stream }),
+      );
+      const streamed = await client.send(new DescribeTableCommand({ TableName }));
+      expect(streamed.Table?.StreamSpecification).toEqual(registry?.stream);
+      expect(streamed.Table?.LatestStreamArn).toMatch(/\/stream\//);
     } finally {
       await client.send(new DeleteTableCommand({ TableName }));
     }

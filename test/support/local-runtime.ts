@@ -21,7 +21,10 @@ export interface RuntimeHandle {
  * suffix so files sharing the run's DynamoDB Local never share a table), starts it before the
  * file's tests on free ports, and stops it after them.
  */
-export function useLocalRuntime(build: (app: App, suffix: string) => void): RuntimeHandle {
+export function useLocalRuntime(
+  build: (app: App, suffix: string) => void,
+  options: { beforeEventSources?: (runtime: LocalRuntime) => Promise<void> } = {},
+): RuntimeHandle {
   let runtime: LocalRuntime | undefined;
   const suffix = randomBytes(3).toString('hex');
   const logs: string[] = [];
@@ -32,6 +35,9 @@ export function useLocalRuntime(build: (app: App, suffix: string) => void): Runt
       projectRoot: join(__dirname, '../..'),
       stateDir: mkdtempSync(join(tmpdir(), 'ward-local-')),
       dynamoDbEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+      ...(options.beforeEventSources !== undefined
+        ? { beforeEventSources: options.beforeEventSources }
+        : {}),
       log: (line) => {
         logs.push(line);
         // WARD_TEST_LOGS=1 shows what the functions print, for debugging a failing flow.

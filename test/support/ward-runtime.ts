@@ -7,6 +7,7 @@ import { WardServicesStack } from '../../lib/ward-services-stack';
 import { WardStack } from '../../lib/ward-stack';
 import { readFleet } from '../../cli/fleet/read-fleet';
 import { EXAMPLE_FLEET } from './cli-harness';
+import type { LocalRuntime } from '../../local/runtime/local-runtime';
 import { useLocalRuntime, type RuntimeHandle } from './local-runtime';
 
 export interface WardRuntime extends RuntimeHandle {
@@ -41,15 +42,37 @@ export function useWardRuntime(approvals: ApprovalConfigInput = {}): WardRuntime
   const base = loadStageConfigs().find((c) => c.stage === 's101');
   if (base === undefined) throw new Error('no s101 config');
   const config = { ...base, approvals: { ...base.approvals, ...approvals } } as typeof base;
-  const handle = useLocalRuntime((app, suffix) => {
-    const data = new WardStack(app, `Ward-e2e-${suffix}`, { config });
-    new WardServicesStack(app, `Ward-e2e-${suffix}-services`, { config, data });
-  });
   let registry: DynamoRuleRegistry | undefined;
-  const table = () =>
-    handle.runtime.assembly
-      .ofType('AWS::DynamoDB::Table')
-      .find((t) => t.logicalId.startsWith('Registry'))?.values.ref ?? '';
+  const handle = useLocalRuntime(
+    (app, suffix) => {
+      const data = new WardStack(app, `Ward-e2e-${suffix}`, { config });
+      new WardServicesStack(app, `Ward-e2e-${suffix}-services`, { config, data });
+    },
+    {
+      // The example fleet is the registry's starting point, loaded before its stream is on (as
+      // `ward local up` does), so the audit pipeline does not page on it.
+      beforeEventSources: async (local) => {
+        await registryOn(local).replaceAll(await readFleet(EXAMPLE_FLEET));
+      },
+    },
+  );
+  const tableOf = (local: LocalRuntime) =>
+    local.assembly.ofType('AWS::DynamoDB::Table').find((t) => t.logicalId.startsWith('Registry'))
+      ?.values.ref ?? '';
+  const table = () => tableOf(handle.runtime);
+  function registryOn(local: LocalRuntime): DynamoRuleRegistry {
+    registry ??= new DynamoRuleRegistry({
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient({
+          region: 'eu-west-2',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          endpoint: local.dynamoDbEndpoint,
+        }),
+      ),
+      tableName: tableOf(local),
+    });
+    return registry;
+  }
   const runtime: WardRuntime = {
     get runtime() {
       return handle.runtime;
@@ -87,15 +110,7 @@ export function useWardRuntime(approvals: ApprovalConfigInput = {}): WardRuntime
         body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>,
       };
     },
-    registry() {
-      registry ??= new DynamoRuleRegistry({
-        client: DynamoDBDocumentClient.from(
-          new DynamoDBClient({ ...handle.clientConfig, endpoint: handle.runtime.dynamoDbEndpoint }),
-        ),
-        tableName: table(),
-      });
-      return registry;
-    },
+    registry: () => registryOn(handle.runtime),
     registryTable: table,
     auditEvents: () =>
       handle.runtime.buses
@@ -103,8 +118,5 @@ export function useWardRuntime(approvals: ApprovalConfigInput = {}): WardRuntime
         .filter((e) => e.bus.startsWith('ward-audit'))
         .map((e) => e.event.detail as Record<string, unknown>),
   };
-  beforeAll(async () => {
-    await runtime.registry().replaceAll(await readFleet(EXAMPLE_FLEET));
-  }, 60_000);
   return runtime;
 }

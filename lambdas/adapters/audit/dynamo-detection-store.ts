@@ -2,16 +2,13 @@ import {
   BatchGetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AlertSchema, type Alert } from '../../contracts/audit-alerts';
 import { AUDIT_PARTITION_PREFIX, RegistryTableKeys } from '../../contracts/registry-table';
-import type { OpenAlert, Topic } from '../../core/audit/alerts';
+import type { OutboxMessage, PublishLease } from '../../core/audit/alert-outbox';
+import type { OpenAlert } from '../../core/audit/alerts';
 
 /** A stored item's revision, so a write can say "only if nobody wrote since I read". */
 export interface Versioned<T> {
@@ -20,9 +17,11 @@ export interface Versioned<T> {
   readonly revision: number;
 }
 
-/** An open alert with the topics it still has to be published to (cleared once published). */
-export interface StoredOpenAlert extends OpenAlert {
-  readonly pendingTopics: readonly Topic[];
+/** An open alert with the messages it still has to publish and who is publishing them. */
+export interface OpenAlertRecord {
+  readonly alert: OpenAlert;
+  readonly outbox: readonly OutboxMessage[];
+  readonly lease?: PublishLease;
 }
 
 export type StateWrite = {
@@ -33,7 +32,8 @@ export type StateWrite = {
 };
 
 export interface AlertWrite {
-  readonly alert: StoredOpenAlert;
+  readonly record: OpenAlertRecord;
+  /** The revision read; the item is written at the next one. */
   readonly revision: number;
 }
 
@@ -54,7 +54,7 @@ export class DetectionStoreError extends Error {
 }
 
 const { partitionKey: PK, sortKey: SK, timeToLiveAttribute: TTL } = RegistryTableKeys;
-const key = {
+export const detectionKeys = {
   state: (id: string) => ({ [PK]: `${AUDIT_PARTITION_PREFIX}STATE#${id}`, [SK]: 'STATE' }),
   open: (dedupKey: string) => ({
     [PK]: `${AUDIT_PARTITION_PREFIX}OPEN#${dedupKey}`,
@@ -92,11 +92,11 @@ export class DynamoDetectionStore {
 
   /** States by id; expired ones read as absent (TTL deletes lazily) but keep their revision. */
   async loadStates(ids: readonly string[]): Promise<Map<string, Versioned<unknown>>> {
-    const items = await this.getAll(ids.map(key.state));
+    const items = await this.getAll(ids.map(detectionKeys.state));
     const nowMs = (this.deps.now?.() ?? new Date()).getTime();
     return new Map(
       ids.map((id) => {
-        const item = items.get(key.state(id)[PK]);
+        const item = items.get(detectionKeys.state(id)[PK]);
         if (item === undefined) return [id, { value: undefined, revision: 0 }];
         const live = Number(item.expiresAtMs) > nowMs;
         return [id, { value: live ? item.value : undefined, revision: Number(item.revision) }];
@@ -106,16 +106,16 @@ export class DynamoDetectionStore {
 
   async loadOpenAlerts(
     dedupKeys: readonly string[],
-  ): Promise<Map<string, Versioned<StoredOpenAlert>>> {
-    const items = await this.getAll(dedupKeys.map(key.open));
+  ): Promise<Map<string, Versioned<OpenAlertRecord>>> {
+    const items = await this.getAll(dedupKeys.map(detectionKeys.open));
     return new Map(
       dedupKeys.map((dedupKey) => {
-        const item = items.get(key.open(dedupKey)[PK]);
+        const item = items.get(detectionKeys.open(dedupKey)[PK]);
         return [
           dedupKey,
           item === undefined
             ? { value: undefined, revision: 0 }
-            : { value: item.alert as StoredOpenAlert, revision: Number(item.revision) },
+            : { value: openAlertRecord(item), revision: Number(item.revision) },
         ];
       }),
     );
@@ -141,13 +141,17 @@ export class DynamoDetectionStore {
           ? state.revision === 0
             ? undefined
             : {
-                Delete: { TableName: table, Key: key.state(state.id), ...expected(state.revision) },
+                Delete: {
+                  TableName: table,
+                  Key: detectionKeys.state(state.id),
+                  ...expected(state.revision),
+                },
               }
           : {
               Put: {
                 TableName: table,
                 Item: {
-                  ...key.state(state.id),
+                  ...detectionKeys.state(state.id),
                   value: state.value.value,
                   expiresAtMs: state.value.expiresAtMs,
                   [TTL]: epochSeconds(state.value.expiresAtMs),
@@ -157,13 +161,15 @@ export class DynamoDetectionStore {
               },
             },
       ),
-      ...alerts.flatMap(({ alert, revision }) => [
+      ...alerts.flatMap(({ record: { alert, outbox, lease }, revision }) => [
         {
           Put: {
             TableName: table,
             Item: {
-              ...key.open(alert.dedupKey),
+              ...detectionKeys.open(alert.dedupKey),
               alert,
+              outbox,
+              ...(lease !== undefined ? { lease } : {}),
               [TTL]: epochSeconds(alert.windowEndsAtMs + OPEN_ALERT_GRACE_MS),
               revision: revision + 1,
             },
@@ -174,7 +180,7 @@ export class DynamoDetectionStore {
           Put: {
             TableName: table,
             Item: {
-              ...key.history(alert),
+              ...detectionKeys.history(alert),
               alert: publicAlert(alert),
               [TTL]: epochSeconds(Date.parse(alert.firstAt) + ALERT_HISTORY_DAYS * 86_400_000),
             },
@@ -198,32 +204,6 @@ export class DynamoDetectionStore {
         throw new DetectionStoreConflictError('detection state moved while the batch ran', {
           cause: error,
         });
-      throw error;
-    }
-  }
-
-  /**
-   * Marks an alert's pending topics published, unless it moved since (then whoever moved it
-   * carried the pending topics forward and publishes them).
-   */
-  async markPublished(dedupKey: string, revision: number): Promise<void> {
-    try {
-      await this.deps.client.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: key.open(dedupKey),
-          UpdateExpression: 'SET #alert.#pending = :none',
-          ConditionExpression: '#revision = :revision',
-          ExpressionAttributeNames: {
-            '#alert': 'alert',
-            '#pending': 'pendingTopics',
-            '#revision': 'revision',
-          },
-          ExpressionAttributeValues: { ':none': [], ':revision': revision },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
       throw error;
     }
   }
@@ -278,6 +258,16 @@ export class DynamoDetectionStore {
     }
     return found;
   }
+}
+
+/** Reads an open alert's item as stored by `commit` and by the outbox. */
+export function openAlertRecord(item: Record<string, unknown>): OpenAlertRecord {
+  const lease = item.lease as PublishLease | undefined;
+  return {
+    alert: item.alert as OpenAlert,
+    outbox: (item.outbox as OutboxMessage[] | undefined) ?? [],
+    ...(lease !== undefined ? { lease } : {}),
+  };
 }
 
 /** The alert as the topics and `ward alerts` show it, without the store's bookkeeping. */

@@ -1,5 +1,5 @@
 export { DynamoRuleRegistry } from './rule-registry';
-export type { DynamoRuleRegistryDependencies, RegistryStatus } from './rule-registry';
+export type { DynamoRuleRegistryDependencies, RegistryStatus, WriteOptions } from './rule-registry';
 export { ruleRegistryFromEnvironment } from './from-environment';
 export type { RegistryFromEnvironmentOptions } from './from-environment';
 export type { Lookup } from './lookups';

@@ -1,4 +1,5 @@
 import { RegistryTableKeys } from '../../contracts/registry-table';
+import { HEAD_ITEM_KEY, RULE_ENTITY_PREFIX } from '../../contracts/registry-writers';
 import type {
   EdgeRule,
   EgressRule,
@@ -34,13 +35,16 @@ export const ENTITY = {
 } as const;
 
 /** Prefix shared by the `entity` of every rule item, used to filter whole-table scans. */
-export const RULE_ENTITY_PREFIX = 'rule:';
+export { RULE_ENTITY_PREFIX };
 
 const COLLECTION_OF_ENTITY = new Map<string, RuleCollection>(
   RULE_COLLECTIONS.map((c) => [ENTITY[c], c]),
 );
 
-export const HEAD_KEY = { [KEY.partitionKey]: 'RULESET', [KEY.sortKey]: 'HEAD' } as const;
+export const HEAD_KEY = {
+  [KEY.partitionKey]: HEAD_ITEM_KEY.pk,
+  [KEY.sortKey]: HEAD_ITEM_KEY.sk,
+} as const;
 
 /** Superseded versions are spread over this many gsi2 partitions so big changes do not throttle one. */
 export const SUPERSEDED_SHARDS = 16;

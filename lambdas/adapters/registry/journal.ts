@@ -1,4 +1,10 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  WRITER_INTENT_ENTITY,
+  WRITER_INTENT_SORT_KEY,
+  writerPartition,
+  type WriteAttribution,
+} from '../../contracts/registry-writers';
 import { KEY, ENTITY, decodeKeyList, encodeKeyList, type ItemKey } from './item-codec';
 import {
   batchWriteAll,
@@ -23,9 +29,8 @@ export interface JournalEntries {
 /** Journal parts stay well under DynamoDB's 400 KB item limit. */
 const PART_BYTES = 300_000;
 
-function journalPk(txId: string): string {
-  return `TXLOG#${txId}`;
-}
+const journalPk = writerPartition;
+const PART_PREFIX = 'PART#';
 
 export interface JournalContext {
   readonly client: DynamoDBDocumentClient;
@@ -35,9 +40,11 @@ export interface JournalContext {
 }
 
 /**
- * Writes the journal of writer `txId`, in parts of at most ~300 KB. `expiresAtSeconds` is the
- * table's TTL attribute: a journal orphaned by a writer that died right after committing
- * disappears by itself.
+ * Writes the journal of writer `txId`, in parts of at most ~300 KB, and its intent: who the
+ * write is for (`writtenFor`), which the registry stream producer reads to recognise the
+ * approval workflow's writes. The intent is not a journal part: it stays after the commit
+ * until the TTL. `expiresAtSeconds` is the table's TTL attribute: a journal orphaned by a
+ * writer that died right after committing disappears by itself.
  */
 export async function writeJournal(
   context: JournalContext,
@@ -46,6 +53,7 @@ export async function writeJournal(
   entries: JournalEntries,
   createdAtMs: number,
   expiresAtSeconds: number,
+  writtenFor?: WriteAttribution,
 ): Promise<ItemKey[]> {
   const parts: { puts: ItemKey[]; marks: ItemKey[] }[] = [];
   let current = { puts: [] as ItemKey[], marks: [] as ItemKey[] };
@@ -66,25 +74,41 @@ export async function writeJournal(
 
   const partKeys = parts.map((_, index) => ({
     pk: journalPk(txId),
-    sk: `PART#${String(index).padStart(6, '0')}`,
+    sk: `${PART_PREFIX}${String(index).padStart(6, '0')}`,
   }));
+  const intent = {
+    PutRequest: {
+      Item: {
+        ...toKey({ pk: journalPk(txId), sk: WRITER_INTENT_SORT_KEY }),
+        entity: WRITER_INTENT_ENTITY,
+        txId,
+        baseVersion,
+        createdAtMs,
+        [KEY.timeToLiveAttribute]: expiresAtSeconds,
+        ...(writtenFor !== undefined ? { writtenFor } : {}),
+      },
+    },
+  };
   await batchWriteAll(
     context.client,
     context.tableName,
-    parts.map((part, index) => ({
-      PutRequest: {
-        Item: {
-          ...toKey(partKeys[index] as ItemKey),
-          entity: ENTITY.journal,
-          txId,
-          baseVersion,
-          createdAtMs,
-          [KEY.timeToLiveAttribute]: expiresAtSeconds,
-          puts: encodeKeyList(part.puts),
-          marks: encodeKeyList(part.marks),
+    [
+      intent,
+      ...parts.map((part, index) => ({
+        PutRequest: {
+          Item: {
+            ...toKey(partKeys[index] as ItemKey),
+            entity: ENTITY.journal,
+            txId,
+            baseVersion,
+            createdAtMs,
+            [KEY.timeToLiveAttribute]: expiresAtSeconds,
+            puts: encodeKeyList(part.puts),
+            marks: encodeKeyList(part.marks),
+          },
         },
-      },
-    })),
+      })),
+    ],
     context.batch,
   );
   return partKeys;
@@ -97,9 +121,9 @@ async function readJournal(
 ): Promise<{ entries: JournalEntries; partKeys: ItemKey[] }> {
   const parts = await queryAll(context.client, {
     TableName: context.tableName,
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': KEY.partitionKey },
-    ExpressionAttributeValues: { ':pk': journalPk(txId) },
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :part)',
+    ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#sk': KEY.sortKey },
+    ExpressionAttributeValues: { ':pk': journalPk(txId), ':part': PART_PREFIX },
     ConsistentRead: true,
   });
   return {

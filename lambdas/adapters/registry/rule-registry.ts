@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WriteAttribution } from '../../contracts/registry-writers';
 import type { IngressRule, RuleSetInput, Service } from '../../core/model/schemas';
 import { apply, type RuleSetChange } from '../../core/rules/change';
 import { createRuleSet, ruleSetSha256, type RuleSet } from '../../core/rules/rule-set';
@@ -54,6 +55,16 @@ export interface DynamoRuleRegistryDependencies {
    * (another instance's, or this one's once the version moves). Default: false.
    */
   readonly reuseVerifiedReads?: boolean;
+}
+
+/** How a write is recorded, beside what it writes. */
+export interface WriteOptions {
+  /**
+   * The change request the write applies, kept in the writer's intent so the registry stream
+   * producer recognises it as the approval workflow's. Without it the write is reported as made
+   * outside the workflow (and pages).
+   */
+  readonly writtenFor?: WriteAttribution;
 }
 
 /** The state of the head item, for operators and the CLI. */
@@ -152,7 +163,7 @@ export class DynamoRuleRegistry {
    * version (else `RuleSetConflictError`). The change becomes visible atomically, whatever its
    * size. Returns the committed rule set (`base` itself when nothing changed).
    */
-  async write(base: RuleSet, next: RuleSet): Promise<RuleSet> {
+  async write(base: RuleSet, next: RuleSet, options: WriteOptions = {}): Promise<RuleSet> {
     const known = this.known;
     const baseKeys =
       known !== undefined &&
@@ -160,7 +171,7 @@ export class DynamoRuleRegistry {
       known.sha === ruleSetSha256(base)
         ? known.keys
         : undefined;
-    const written = await writeRuleSet(this.context, base, next, baseKeys);
+    const written = await writeRuleSet(this.context, base, next, baseKeys, options.writtenFor);
     if (written === undefined) return base;
     if (written.keys !== undefined) this.remember(written.committed, written.keys);
     await this.afterCommit(written);
@@ -172,9 +183,13 @@ export class DynamoRuleRegistry {
    * refuses (`RuleSetConflictError`) unless the committed version is that one; a change that
    * does not fit the rule set throws core's `RuleSetValidationError`.
    */
-  async applyChange(change: RuleSetChange, expectedVersion?: number): Promise<RuleSet> {
+  async applyChange(
+    change: RuleSetChange,
+    expectedVersion?: number,
+    options: WriteOptions = {},
+  ): Promise<RuleSet> {
     const current = await this.readExpecting(expectedVersion);
-    return this.write(current, apply(current, change));
+    return this.write(current, apply(current, change), options);
   }
 
   /** Replaces the whole rule set with `next` (an import): writes only what differs. */

@@ -1,4 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { WriteAttribution } from '../../contracts/registry-writers';
 import { diff, isEmptyChange, type RuleSetChange } from '../../core/rules/change';
 import { RULE_COLLECTIONS, type RuleCollection } from '../../core/rules/problems';
 import type { RuleOf } from '../../core/rules/rule-identity';
@@ -45,13 +46,15 @@ export interface CommittedWrite {
 /**
  * Writes `next` as the version after `base`. `baseKeys`, when given, must be the item keys of
  * exactly `base` (as a read of it returned them); otherwise the keys of removed rules are
- * looked up. Returns once the change is committed, or throws and leaves nothing visible.
+ * looked up. `writtenFor` is recorded in the writer's intent. Returns once the change is
+ * committed, or throws and leaves nothing visible.
  */
 export async function writeRuleSet(
   context: WriterContext,
   base: RuleSet,
   next: RuleSet,
   baseKeys: ItemKeyIndex | undefined,
+  writtenFor?: WriteAttribution,
 ): Promise<CommittedWrite | undefined> {
   const change = diff(base, next);
   const committed = createRuleSet({ ...next, version: base.version + 1 });
@@ -78,6 +81,7 @@ export async function writeRuleSet(
       { puts: puts.map(({ key }) => key), marks: marks.map(({ key }) => key) },
       context.clock().getTime(),
       Math.ceil((context.clock().getTime() + context.journalTtlMs) / 1000),
+      writtenFor,
     );
     staged = { marks, puts, journal };
     await stage(context, fence, puts, marks, committed.version, txId, aborted);

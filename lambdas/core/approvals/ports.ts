@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../../contracts/audit-event';
+import type { WriteAttribution } from '../../contracts/registry-writers';
 import type { CompiledBundle } from '../compile/bundle';
 import type { RuleSetChange } from '../rules/change';
 import type { RuleSet } from '../rules/rule-set';
@@ -43,8 +44,15 @@ export interface ChangeRepository {
 /** The rule registry, as the approval flow needs it. */
 export interface RuleRegistryPort {
   readCurrent(): Promise<RuleSet>;
-  /** Applies `change` to the current rule set (rebasing it) and commits the next version. */
-  applyChange(change: RuleSetChange): Promise<RuleSet>;
+  /**
+   * Applies `change` to the current rule set (rebasing it) and commits the next version,
+   * recording that it was written for change request `writtenFor.changeId`.
+   */
+  applyChange(
+    change: RuleSetChange,
+    expectedVersion?: number,
+    options?: { readonly writtenFor?: WriteAttribution },
+  ): Promise<RuleSet>;
 }
 
 /** The approval workflow: started per change, released or stopped through its task token. */

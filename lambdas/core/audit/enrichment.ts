@@ -8,11 +8,16 @@ export interface ServiceContext {
   readonly tier: ServiceTier;
 }
 
-/** Ports the adapter implements over the registry and the IdP; each is called once per batch. */
+/** Ports the adapter implements over the registry; each is called once per batch. */
 export interface EnrichmentPorts {
   /** Services not in the registry are simply absent from the answer. */
   servicesByName(names: readonly string[]): Promise<ReadonlyMap<string, ServiceContext>>;
-  teamsOfActors(principals: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>>;
+  /**
+   * The teams whose identity-provider group each of `groups` is (teams.yaml's `group`);
+   * groups of no team are absent. Ward keeps no list of people: an actor's teams are what
+   * the groups its producer verified say.
+   */
+  teamsOfGroups(groups: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
 export type Lookup<T> =
@@ -87,11 +92,37 @@ export async function resolveLookups(
   ports: EnrichmentPorts,
 ): Promise<EnrichmentLookups> {
   const serviceNames = [...new Set(events.flatMap(servicesOf))].sort();
-  const principals = [...new Set(events.filter(hasTeams).map((e) => e.actor.principal))].sort();
-  const [services, actorTeams] = await Promise.all([
+  const withGroups = events.filter((e) => hasTeams(e) && e.actor.groups !== undefined);
+  const groupNames = [...new Set(withGroups.flatMap((e) => e.actor.groups ?? []))].sort();
+  const [services, groups] = await Promise.all([
     lookupAll(serviceNames, (names) => ports.servicesByName(names)),
-    lookupAll(principals, (names) => ports.teamsOfActors(names)),
+    lookupAll(groupNames, (names) => ports.teamsOfGroups(names)),
   ]);
+  // A person's teams: those of the groups their event carries. A failed look-up of any of
+  // them leaves the person's teams failed, not a partial list that could read as "not on it".
+  const actorTeams = new Map<string, Lookup<readonly string[]>>();
+  for (const event of withGroups) {
+    const found = (event.actor.groups ?? []).map(
+      (group): Lookup<readonly string[]> =>
+        groups.get(group) ?? { status: 'failed', reason: 'not looked up' },
+    );
+    const failed = found.find((l) => l.status === 'failed');
+    const teams = found.flatMap((l) => (l.status === 'found' ? l.value : []));
+    const before = actorTeams.get(event.actor.principal);
+    actorTeams.set(
+      event.actor.principal,
+      failed !== undefined
+        ? failed
+        : before?.status === 'failed'
+          ? before
+          : {
+              status: 'found',
+              value: [
+                ...new Set([...(before?.status === 'found' ? before.value : []), ...teams]),
+              ].sort(),
+            },
+    );
+  }
   return { services, actorTeams };
 }
 
@@ -126,13 +157,15 @@ export function enrich(event: AuditEvent, lookups: EnrichmentLookups): EnrichedA
   let actorTeams: readonly string[] = [];
   let teamsKnown = !hasTeams(event);
   if (hasTeams(event)) {
-    const found = lookups.actorTeams.get(event.actor.principal) ?? {
-      status: 'failed',
-      reason: 'not looked up',
-    };
-    if (found.status === 'found') [actorTeams, teamsKnown] = [found.value, true];
-    else if (found.status === 'unknown') teamsKnown = true;
-    else failures.push(`actor ${event.actor.principal}: ${found.reason}`);
+    const found = lookups.actorTeams.get(event.actor.principal);
+    if (found?.status === 'found') [actorTeams, teamsKnown] = [found.value, true];
+    else if (found?.status === 'unknown') teamsKnown = true;
+    else if (found?.status === 'failed')
+      failures.push(`actor ${event.actor.principal}: ${found.reason}`);
+    // Not looked up: a person whose producer verified no groups (CloudTrail, a refused token)
+    // has teams nobody can tell, so whether they are on the owning team stays undefined.
+    else if (event.actor.groups !== undefined)
+      failures.push(`actor ${event.actor.principal}: not looked up`);
   }
   const owningTeams = [...new Set(services.map((s) => s.team))].sort();
   const servicesKnown = !failures.some((f) => f.startsWith('service '));

@@ -141,7 +141,7 @@ function toEnvelope(event: KubernetesAuditEvent, cluster: string, deps: Normalis
     time: new Date(event.requestReceivedTimestamp).toISOString(),
     source: INGEST_SOURCES.kubernetesAudit,
     action: `${INGEST_ACTION_PREFIX.kubernetes}.${resource}.${kebabCase(event.verb)}`,
-    actor: actorOf(event.user.username),
+    actor: actorOf(event.user.username, event.user.groups),
     target: {
       type: `${INGEST_ACTION_PREFIX.kubernetes}.${resource}`,
       id: [cluster, ...(where.length > 0 ? where : [event.requestURI])].join('/'),
@@ -170,14 +170,18 @@ function toEnvelope(event: KubernetesAuditEvent, cluster: string, deps: Normalis
   };
 }
 
-function actorOf(username: string): AuditActor {
+function actorOf(username: string, groups: readonly string[] | undefined): AuditActor {
   if (username === 'system:anonymous')
     return { principal: username, kind: 'anonymous', mfa: false };
   // The API server does not say how a person authenticated, so MFA is never claimed here.
+  // Its groups are the ones it authenticated (e.g. the OIDC groups claim): enrichment maps them
+  // to teams; its own `system:` groups name no team.
+  const verified = (groups ?? []).filter((group) => !group.startsWith('system:'));
   return {
     principal: username,
     kind: username.startsWith('system:') ? 'service' : 'human',
     mfa: false,
+    ...(groups !== undefined ? { groups: verified } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AUDIT_ARCHIVE_ENV, AUDIT_ARCHIVE_STREAM } from '../../contracts/audit-archive';
+import { DynamoAlertOutbox } from '../../adapters/audit/dynamo-alert-outbox';
 import { DynamoArchiveState } from '../../adapters/audit/dynamo-archive-state';
 import { DynamoDetectionStore } from '../../adapters/audit/dynamo-detection-store';
 import { EventBridgeAuditPublisher } from '../../adapters/audit/event-bridge-audit-publisher';
@@ -81,6 +82,15 @@ export const archive = {
       'detectionStore',
       () =>
         new DynamoDetectionStore({
+          client: table(),
+          tableName: required(AUDIT_ARCHIVE_ENV.registryTable),
+        }),
+    ),
+  alertOutbox: () =>
+    once(
+      'alertOutbox',
+      () =>
+        new DynamoAlertOutbox({
           client: table(),
           tableName: required(AUDIT_ARCHIVE_ENV.registryTable),
         }),

@@ -12,6 +12,7 @@ let check: DigestSignatureCheck | undefined;
 const noEnrichment = {
   servicesByName: () => Promise.resolve(new Map()),
   teamsOfActors: () => Promise.resolve(new Map()),
+  teamsOfGroups: () => Promise.resolve(new Map()),
 };
 
 /**
@@ -37,6 +38,7 @@ export async function handler(): Promise<{ whole: boolean; problems: number }> {
           detections: [archiveIntegrity()],
           enrichment: noEnrichment,
           store: archive.detectionStore(),
+          outbox: archive.alertOutbox(),
           publisher: archive.alertPublisher(),
           now: () => new Date(),
         },

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../contracts/audit-event';
+import { queueMessages, type OutboxMessage } from '../../core/audit/alert-outbox';
 import { groupFindings, type OpenAlert, type Topic } from '../../core/audit/alerts';
 import { enrich, resolveLookups, type EnrichmentPorts } from '../../core/audit/enrichment';
 import { runDetections, stateIdsFor, type Detection } from '../../core/audit/detections';
@@ -7,23 +9,30 @@ import {
   publicAlert,
   type AlertWrite,
   type DynamoDetectionStore,
-  type StoredOpenAlert,
 } from '../../adapters/audit/dynamo-detection-store';
+import type { AlertOutboxPort } from '../../adapters/audit/dynamo-alert-outbox';
 import type { AlertPublisherPort } from '../../adapters/audit/sns-alert-publisher';
 
 export interface DetectionPipelineDependencies {
   readonly detections: readonly Detection[];
   readonly enrichment: EnrichmentPorts;
-  readonly store: Pick<
-    DynamoDetectionStore,
-    'loadStates' | 'loadOpenAlerts' | 'commit' | 'markPublished'
-  >;
+  readonly store: Pick<DynamoDetectionStore, 'loadStates' | 'loadOpenAlerts' | 'commit'>;
+  readonly outbox: AlertOutboxPort;
   readonly publisher: AlertPublisherPort;
   readonly now: () => Date;
   /** Waits between attempts after a conflict; tests pass one that does not wait. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default 12: enough for dozens of invocations racing on one dedup key. */
   readonly maxAttempts?: number;
+  /** Names this invocation as the holder of a publish lease. @default randomUUID */
+  readonly newId?: () => string;
+  /**
+   * How long a publisher keeps an alert's outbox to itself. Longer than publishing takes, and
+   * shorter than Lambda's first retry of a failed asynchronous invocation (one minute), so the
+   * retry of a publisher that crashed finds the lease run out and publishes.
+   * @default 30 s
+   */
+  readonly publishLeaseMs?: number;
 }
 
 export interface DetectionOutcome {
@@ -50,10 +59,13 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * transaction; another invocation writing first makes this one read again and redo the batch,
  * so fifty concurrent findings of one key become one alert with a count of fifty.
  *
- * Publishing happens after the commit, from the alert's pending topics: if it fails, the
- * invocation fails and EventBridge retries it, and the retry (or any later finding of that key)
- * sees the topics still pending and publishes them. A page is never lost; a retry may count
- * its event twice and publish an alert twice under the same id.
+ * The messages to publish are committed with their alert (its outbox) and published after the
+ * commit by whoever takes the alert's publish lease (a conditional write); they are removed once
+ * published. An invocation that finds the lease held leaves the messages to its holder, so two
+ * invocations never publish the same message. A publisher that fails gives the lease back and
+ * fails the invocation (EventBridge retries it); one that crashes holds it until it runs out,
+ * and the retry, or any later finding of that key, publishes. A page is never lost; a retried
+ * invocation may count its event twice.
  */
 export async function detectAndAlert(
   deps: DetectionPipelineDependencies,
@@ -78,24 +90,24 @@ export async function detectAndAlert(
     const grouped = groupFindings(
       run.findings,
       new Map(
-        [...open].flatMap(([k, v]): [string, OpenAlert][] => (v.value ? [[k, v.value]] : [])),
+        [...open].flatMap(([k, v]): [string, OpenAlert][] => (v.value ? [[k, v.value.alert]] : [])),
       ),
       (name) => windows.get(name) ?? 0,
       now,
     );
     const alertWrites: AlertWrite[] = grouped.decisions.map((decision) => {
       const before = open.get(decision.alert.dedupKey);
-      // Topics an earlier invocation committed but could not publish travel with the alert,
-      // unless the window closed and this is a new alert under the same key.
-      const carried =
-        before?.value !== undefined && before.value.id === decision.alert.id
-          ? before.value.pendingTopics
-          : [];
-      const alert: StoredOpenAlert = {
-        ...decision.alert,
-        pendingTopics: [...new Set([...carried, ...decision.topics])],
+      const revision = before?.revision ?? 0;
+      const { lease } = before?.value ?? {};
+      const outbox = queueMessages(
+        before?.value?.outbox ?? [],
+        { alert: publicAlert(decision.alert), topics: decision.topics },
+        revision + 1,
+      );
+      return {
+        record: { alert: decision.alert, outbox, ...(lease !== undefined ? { lease } : {}) },
+        revision,
       };
-      return { alert, revision: before?.revision ?? 0 };
     });
     try {
       await deps.store.commit(
@@ -112,14 +124,11 @@ export async function detectAndAlert(
       continue;
     }
     const published: DetectionOutcome['published'] = [];
-    for (const { alert, revision } of alertWrites) {
-      if (alert.pendingTopics.length === 0) continue;
-      for (const topic of alert.pendingTopics) {
-        await deps.publisher.publish(topic, publicAlert(alert));
-        published.push({ topic, alertId: alert.id });
-      }
-      await deps.store.markPublished(alert.dedupKey, revision + 1);
-    }
+    const owner = (deps.newId ?? randomUUID)();
+    for (const { record } of alertWrites)
+      if (record.outbox.length > 0)
+        for (const message of await publishOutbox(deps, record.alert.dedupKey, owner))
+          published.push({ topic: message.topic, alertId: message.alert.id });
     return {
       findings: run.findings.length,
       published,
@@ -130,5 +139,49 @@ export async function detectAndAlert(
   }
   throw new DetectionContentionError(
     `detection state kept moving for ${maxAttempts} attempts; the invocation fails so EventBridge retries it`,
+  );
+}
+
+const DEFAULT_PUBLISH_LEASE_MS = 30_000;
+
+/**
+ * Publishes an alert's outbox under its lease, and again while others queue more messages to
+ * it meanwhile (they found the lease held and left them to this invocation). Returns what this
+ * invocation published: nothing when the outbox was empty or another invocation holds it.
+ */
+async function publishOutbox(
+  deps: DetectionPipelineDependencies,
+  dedupKey: string,
+  owner: string,
+): Promise<OutboxMessage[]> {
+  const leaseMs = deps.publishLeaseMs ?? DEFAULT_PUBLISH_LEASE_MS;
+  const published: OutboxMessage[] = [];
+  const maxRounds = deps.maxAttempts ?? 12;
+  for (let round = 1; round <= maxRounds; round++) {
+    const claim = await deps.outbox.claim(dedupKey, owner, deps.now().getTime(), leaseMs);
+    if (claim.status !== 'claimed') return published;
+    const sent: OutboxMessage[] = [];
+    try {
+      for (const message of claim.messages) {
+        await deps.publisher.publish(message.topic, message.alert);
+        sent.push(message);
+      }
+    } catch (error) {
+      // What went out is settled and the lease given back, so the retry sends only the rest.
+      try {
+        await deps.outbox.settle(dedupKey, owner, sent);
+      } catch (settleError) {
+        throw new AggregateError(
+          [error, settleError],
+          `publishing alert ${dedupKey} failed, and so did giving its lease back (it runs out in ${leaseMs} ms)`,
+        );
+      }
+      throw error;
+    }
+    published.push(...sent);
+    if ((await deps.outbox.settle(dedupKey, owner, sent)) === 0) return published;
+  }
+  throw new DetectionContentionError(
+    `alert ${dedupKey} kept getting new messages for ${maxRounds} rounds of publishing; the invocation fails so the rest is retried`,
   );
 }

@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AUDIT_ENV, DetectionSettingsSchema } from '../../contracts/audit-pipeline';
+import { DynamoAlertOutbox } from '../../adapters/audit/dynamo-alert-outbox';
 import { DynamoDetectionStore } from '../../adapters/audit/dynamo-detection-store';
 import { RegistryEnrichment } from '../../adapters/audit/registry-enrichment';
 import { SnsAlertPublisher } from '../../adapters/audit/sns-alert-publisher';
@@ -49,6 +50,7 @@ export function detectionDependencies(): DetectionPipelineDependencies {
       new DynamoRuleRegistry({ client: documents, tableName, reuseVerifiedReads: true }),
     ),
     store: new DynamoDetectionStore({ client: documents, tableName }),
+    outbox: new DynamoAlertOutbox({ client: documents, tableName }),
     publisher: new SnsAlertPublisher({
       client: new SNSClient({}),
       topicArns: {

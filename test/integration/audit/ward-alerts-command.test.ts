@@ -1,4 +1,4 @@
-import type { StoredOpenAlert } from '../../../lambdas/adapters/audit/dynamo-detection-store';
+import type { OpenAlertRecord } from '../../../lambdas/adapters/audit/dynamo-detection-store';
 import { DynamoDetectionStore } from '../../../lambdas/adapters/audit/dynamo-detection-store';
 import { subjectOf } from '../../../lambdas/adapters/audit/sns-alert-publisher';
 import { parseSince } from '../../../cli/commands/alerts';
@@ -9,7 +9,11 @@ import { useRegistryTables } from '../../support/registry-table';
 
 const tables = useRegistryTables('alerts-cli');
 
-function openAlert(overrides: Partial<StoredOpenAlert> = {}): StoredOpenAlert {
+function openAlert(overrides: Partial<OpenAlertRecord['alert']> = {}): OpenAlertRecord {
+  return { alert: alertOf(overrides), outbox: [] };
+}
+
+function alertOf(overrides: Partial<OpenAlertRecord['alert']>): OpenAlertRecord['alert'] {
   const at = new Date(Date.now() - 60_000).toISOString();
   return {
     id: 'a1b2c3',
@@ -25,7 +29,6 @@ function openAlert(overrides: Partial<StoredOpenAlert> = {}): StoredOpenAlert {
     lastAt: at,
     notifyTeams: [],
     windowEndsAtMs: Date.now() + 300_000,
-    pendingTopics: [],
     ...overrides,
   };
 }
@@ -37,9 +40,9 @@ describe('ward alerts against a table on DynamoDB Local', () => {
     await store.commit(
       [],
       [
-        { alert: openAlert(), revision: 0 },
+        { record: openAlert(), revision: 0 },
         {
-          alert: openAlert({
+          record: openAlert({
             id: 'd4e5f6',
             dedupKey: 'self-approval-attempt:pat@bank.example',
             detection: 'self-approval-attempt',
@@ -73,7 +76,7 @@ describe('ward alerts against a table on DynamoDB Local', () => {
   it('given no --table, then it reads the running local runtime’s registry table', async () => {
     const tableName = await tables.create();
     const store = new DynamoDetectionStore({ client: tables.client, tableName });
-    await store.commit([], [{ alert: openAlert(), revision: 0 }]);
+    await store.commit([], [{ record: openAlert(), revision: 0 }]);
     const cwd = tempDir();
     // A runtime state file as `ward local up` writes it; this process stands in for its pid.
     writeRuntimeState(join(cwd, DEFAULT_STATE_DIR), {
@@ -97,7 +100,7 @@ describe('ward alerts against a table on DynamoDB Local', () => {
   it('given --follow, then each alert prints once until interrupted', async () => {
     const tableName = await tables.create();
     const store = new DynamoDetectionStore({ client: tables.client, tableName });
-    await store.commit([], [{ alert: openAlert(), revision: 0 }]);
+    await store.commit([], [{ record: openAlert(), revision: 0 }]);
     const run = await ward(
       ['alerts', '--table', tableName, '--follow', '--format', 'json'],
       process.env,
@@ -120,7 +123,7 @@ describe('ward alerts against a table on DynamoDB Local', () => {
     expect(parseSince('90m', now).toISOString()).toBe('2026-11-25T10:30:00.000Z');
     expect(parseSince('2026-11-24T00:00:00Z', now).toISOString()).toBe('2026-11-24T00:00:00.000Z');
     expect(() => parseSince('400d', now)).toThrow('further back');
-    const subject = subjectOf({ ...openAlert(), summary: `é${'x'.repeat(200)}` });
+    const subject = subjectOf({ ...alertOf({}), summary: `é${'x'.repeat(200)}` });
     expect(subject).toMatch(/^\[critical\] break-glass-used: \?x+\.\.\.$/);
     expect(subject.length).toBe(100);
   });

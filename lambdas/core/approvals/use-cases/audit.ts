@@ -32,6 +32,8 @@ export function changeAuditEvent(
             principal: actor.principal,
             kind: actor.personal ? 'human' : 'service',
             mfa: actor.mfa,
+            // The groups its verified token carried: enrichment reads the person's teams from them.
+            groups: [...actor.groups],
           },
     target: { type: 'change', id: changeId },
     outcome,

@@ -95,7 +95,11 @@ export async function applyStep(
     version = current.version;
   } else {
     try {
-      version = (await deps.registry.applyChange(stored.request.change)).version;
+      version = (
+        await deps.registry.applyChange(stored.request.change, undefined, {
+          writtenFor: { changeId: input.changeId },
+        })
+      ).version;
     } catch (error) {
       if (!(error instanceof RuleSetValidationError)) throw error;
       const reason = error.problems.map((p) => p.message).join('; ');

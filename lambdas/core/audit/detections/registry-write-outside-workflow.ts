@@ -1,49 +1,68 @@
-import { ChangeAuditAction } from '../../../contracts/approval-contracts';
 import { RegistryStreamAction } from '../../../contracts/audit-sources';
-import { DAY, MINUTE, findingOf, stringDetail, type Detection } from './detection';
+import { MINUTE, findingOf, type Detection } from './detection';
 
-interface ApprovedChange {
-  readonly approvedAt: string;
+const RECOGNISED = new Set(['approval-workflow', 'registry-maintenance']);
+
+/** The writer the registry stream producer named, or undefined when it named none. */
+function writerOf(details: Record<string, unknown>): Record<string, unknown> | undefined {
+  const writer = details.writer;
+  return typeof writer === 'object' && writer !== null
+    ? (writer as Record<string, unknown>)
+    : undefined;
 }
 
 /**
- * The rule set moved to a new version without the approval workflow: the registry stream shows
- * a head commit that names no change, or names one never seen fully approved. The approval
- * (`change.approval.recorded` with state approved) is always emitted before the workflow
- * applies, so it is remembered per change id until the commit arrives.
+ * A rule item or the rule-set head written by anyone but the approval workflow, as the
+ * registry table's stream shows it: a console edit, a script, `ward registry import`, a
+ * hand-moved head. The stream producer names each write's writer, having checked the writer's
+ * intent against the change request it claims; only the workflow applying an approved change
+ * and the registry's own rollback and garbage collection are recognised. Anything else,
+ * including an event that names no writer, is critical (fail closed). One alert per writer
+ * and window, counted, however many items it wrote.
  */
-export function registryWriteOutsideWorkflow(): Detection<ApprovedChange> {
-  const isApproval = (e: Parameters<Detection['matches']>[0]) =>
-    e.event.action === ChangeAuditAction.approvalRecorded &&
-    e.event.outcome === 'success' &&
-    e.event.details.state === 'approved';
-  const detection: Detection<ApprovedChange> = {
+export function registryWriteOutsideWorkflow(): Detection {
+  const detection: Detection = {
     name: 'registry-write-outside-workflow',
     severity: 'critical',
     suppressionWindowMs: 15 * MINUTE,
-    description: 'The registry table committed a rule-set version no approved change accounts for.',
-    stateTtlMs: 30 * DAY,
-    matches: (e) => isApproval(e) || e.event.action === RegistryStreamAction.committed,
-    stateKey: (e) => (isApproval(e) ? e.context.changeId : stringDetail(e, 'changeId')),
-    evaluate: (enriched, state) => {
+    description:
+      'A rule was written to the registry table by something other than the approval workflow.',
+    matches: ({ event }) =>
+      (event.action === RegistryStreamAction.itemWritten ||
+        event.action === RegistryStreamAction.committed) &&
+      !RECOGNISED.has(String(writerOf(event.details)?.kind)),
+    evaluate: (enriched) => {
       const { event } = enriched;
-      if (isApproval(enriched)) return { findings: [], state: { approvedAt: event.time } };
-      const changeId = stringDetail(enriched, 'changeId');
-      if (changeId !== undefined && state !== undefined) return { findings: [], state };
-      const version =
-        typeof event.details.version === 'number' ? String(event.details.version) : '?';
+      const writer = writerOf(event.details);
+      const reason =
+        typeof writer?.reason === 'string' ? writer.reason : 'the event names no writer';
+      const txId =
+        typeof writer?.txId === 'string'
+          ? writer.txId
+          : typeof event.details.txId === 'string'
+            ? event.details.txId
+            : typeof event.details.commitTxId === 'string'
+              ? event.details.commitTxId
+              : 'unknown';
+      const what =
+        event.action === RegistryStreamAction.committed
+          ? `committed rule-set ${event.target.id}`
+          : `${typeof event.details.change === 'string' ? event.details.change : 'wrote'} ${event.target.id}`;
       return {
         findings: [
           findingOf(detection, enriched, {
-            dedupKey: `v${version}`,
-            summary:
-              changeId === undefined
-                ? `the registry committed rule-set v${version} with no change request`
-                : `the registry committed rule-set v${version} for change ${changeId}, which was never approved`,
-            context: { version, commitTxId: event.details.commitTxId, changeId },
+            dedupKey: `writer:${txId}`,
+            summary: `a registry write outside the approval workflow ${what}: ${reason}`,
+            context: {
+              txId,
+              reason,
+              item: event.target.id,
+              ...(typeof event.details.version === 'number'
+                ? { version: event.details.version }
+                : {}),
+            },
           }),
         ],
-        ...(state !== undefined ? { state } : {}),
       };
     },
   };

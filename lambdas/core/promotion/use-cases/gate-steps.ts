@@ -157,6 +157,8 @@ function gateEvent(
             principal: actor.principal,
             kind: actor.personal ? ('human' as const) : ('service' as const),
             mfa: actor.mfa,
+            // The groups its verified token carried: enrichment reads the person's teams from them.
+            groups: [...actor.groups],
           },
     target: { type: 'promotion', id: held.promotionId },
     outcome,
