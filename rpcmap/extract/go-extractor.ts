@@ -21,9 +21,9 @@ export interface ExtractOptions {
 }
 
 /**
- * Reads one parsed Go file into facts, walking the tree once with a TreeCursor. The top level
- * (package clause, imports, declarations, functions) is read here; statements and expressions
- * by `ExpressionWalker`.
+ * Reads one parsed Go file into facts. The top level (package clause, imports, declarations,
+ * functions) is walked here with a TreeCursor; statements and expressions by
+ * `ExpressionWalker` and `ValueWalker`.
  */
 export function extractFacts(tree: GoTree, source: string, options: ExtractOptions): FileFacts {
   const root = tree.rootNode;
