@@ -20,7 +20,7 @@ const {
   unaryExpression: UNARY_EXPRESSION, parenthesizedExpression: PARENTHESIZED_EXPRESSION,
   compositeLiteral: COMPOSITE_LITERAL, qualifiedType: QUALIFIED_TYPE,
   shortVarDeclaration: SHORT_VAR_DECLARATION, assignmentStatement: ASSIGNMENT_STATEMENT,
-  prunable: PRUNABLE,
+  prunable: PRUNABLE, block: BLOCK, statementList: STATEMENT_LIST,
 } = Kind; // prettier-ignore
 
 export interface FuncBuilder {
@@ -113,6 +113,10 @@ export class ExpressionWalker extends ValueWalker {
       case COMPOSITE_LITERAL:
         this.compositeLiteral();
         return;
+      case BLOCK:
+        if (this.clean) this.block();
+        else this.visitChildren();
+        return;
       case SKIP:
       case TOKEN:
       case COMMENT:
@@ -169,6 +173,22 @@ export class ExpressionWalker extends ValueWalker {
       if (this.kept(plain)) return false;
     }
     return true;
+  }
+
+  /** `{`, the statements (a statement list), `}`: only the statements need visiting. */
+  private block(): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    while (c.gotoNextSibling()) {
+      const kind = this.kind();
+      if (kind === STATEMENT_LIST) {
+        this.visitChildren();
+        break;
+      }
+      // Comments may come before the statements; the closing brace ends the block.
+      if (kind === TOKEN) break;
+    }
+    c.gotoParent();
   }
 
   private visitChildren(): void {

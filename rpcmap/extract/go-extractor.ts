@@ -8,7 +8,12 @@ import {
   type ImportFact,
 } from './facts';
 import type { GoCursor, GoTree } from './go-parser';
-import { defaultImportName, generatedMarker, receiverTypeName } from './go-names';
+import {
+  defaultImportName,
+  generatedMarker,
+  plainParameterNames,
+  receiverTypeName,
+} from './go-names';
 import { Kind } from './kinds';
 
 export interface ExtractOptions {
@@ -157,11 +162,12 @@ class FileWalker extends ExpressionWalker {
       if (kind === PARAMETER_LIST) {
         // A method's first parameter list is its receiver; the next one its parameters.
         if (name === '' && !sawParameters) {
-          receiverType = receiverTypeName(this.text());
-          this.parameterNames([]);
+          const text = this.text();
+          receiverType = receiverTypeName(text);
+          this.parameters(text, []);
         } else if (!sawParameters) {
           sawParameters = true;
-          this.parameterNames(fn.p);
+          this.parameters(this.text(), fn.p);
         }
       } else if (kind === IDENTIFIER || kind === FIELD_IDENTIFIER) {
         if (name === '') name = this.identifier();
@@ -174,6 +180,19 @@ class FileWalker extends ExpressionWalker {
     c.gotoParent();
     fn.n = receiverType === undefined ? name : `${receiverType}.${name}`;
     this.funcs.push(fn);
+  }
+
+  /** The parameter list under the cursor (written `text`): names into `into` and locals. */
+  private parameters(text: string, into: string[]): void {
+    const plain = this.clean ? plainParameterNames(text) : undefined;
+    if (plain === undefined) {
+      this.parameterNames(into);
+      return;
+    }
+    for (const param of plain) {
+      into.push(param ?? '_');
+      if (param !== undefined) this.locals.add(param);
+    }
   }
 
   private parameterNames(into: string[]): void {
