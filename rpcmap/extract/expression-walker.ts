@@ -2,7 +2,6 @@ import { BUILTINS, ImportUse, externalCallMatters, keptMethodName } from './call
 import type { GoCursor } from './go-parser';
 import type { CallSite, Callee, Value } from './facts';
 import { Kind } from './kinds';
-import { plainCalleeBefore } from './source-text';
 import { UNKNOWN, ValueWalker } from './value-walker';
 
 export { UNKNOWN } from './value-walker';
@@ -16,11 +15,10 @@ const {
   parameterList: PARAMETER_LIST, expressionList: EXPRESSION_LIST,
   callExpression: CALL_EXPRESSION, argumentList: ARGUMENT_LIST,
   selectorExpression: SELECTOR_EXPRESSION, stringLiteral: STRING_LITERAL,
-  rawStringLiteral: RAW_STRING_LITERAL, binaryExpression: BINARY_EXPRESSION,
-  unaryExpression: UNARY_EXPRESSION, parenthesizedExpression: PARENTHESIZED_EXPRESSION,
+  rawStringLiteral: RAW_STRING_LITERAL, unaryExpression: UNARY_EXPRESSION,
   compositeLiteral: COMPOSITE_LITERAL, qualifiedType: QUALIFIED_TYPE,
   shortVarDeclaration: SHORT_VAR_DECLARATION, assignmentStatement: ASSIGNMENT_STATEMENT,
-  prunable: PRUNABLE, block: BLOCK, statementList: STATEMENT_LIST,
+  block: BLOCK, statementList: STATEMENT_LIST,
 } = Kind; // prettier-ignore
 
 export interface FuncBuilder {
@@ -30,14 +28,14 @@ export interface FuncBuilder {
   readonly c: CallSite[];
 }
 
-type AssignTarget = { readonly local: string } | { readonly field: string } | undefined;
+export type AssignTarget = { readonly local: string } | { readonly field: string } | undefined;
 
 /**
  * Walks statements and expressions with a TreeCursor, recording calls, local bindings and
- * field assignments into the current function. It never asks for node objects (each costs
- * microseconds in the native binding) and asks the cursor as little as it can: on a tree
- * without syntax errors it reads identifiers and strings from the source text, and skips
- * expressions whose text has no `(` or `{` (they can hold no call) without walking them.
+ * field assignments into the current function: what rpcmap finds is defined here. It never
+ * asks for node objects (each costs microseconds in the native binding), and on a tree without
+ * syntax errors reads identifiers and strings from the source text. `PlainWalker` adds the
+ * shortcuts that read whole statements from their text.
  */
 export class ExpressionWalker extends ValueWalker {
   protected readonly decls: [string, Value][] = [];
@@ -96,12 +94,9 @@ export class ExpressionWalker extends ValueWalker {
   /** Any statement or expression whose value is not needed: find the calls and bindings. */
   protected visit(kind: number): void {
     switch (kind) {
-      case CALL_EXPRESSION: {
-        const c = this.c;
-        if (this.clean && this.holdsNothing(c.startIndex, c.endIndex)) return;
+      case CALL_EXPRESSION:
         this.call();
         return;
-      }
       case SHORT_VAR_DECLARATION:
       case ASSIGNMENT_STATEMENT:
         this.assignment();
@@ -129,50 +124,9 @@ export class ExpressionWalker extends ValueWalker {
       case PARAMETER_LIST:
       case QUALIFIED_TYPE:
         return;
-      case ARGUMENT_LIST:
-      case PARENTHESIZED_EXPRESSION: {
-        // `(...)`: the same, for what is between the parentheses (most argument lists).
-        const c = this.c;
-        if (this.clean && this.holdsNothing(c.startIndex + 1, c.endIndex - 1)) return;
-        this.visitChildren();
-        return;
-      }
-      case PRUNABLE:
-      case EXPRESSION_LIST:
-      case BINARY_EXPRESSION:
-      case UNARY_EXPRESSION:
-      case SELECTOR_EXPRESSION: {
-        // Expressions only: without a `{`, and with calls that are not kept, nothing to find.
-        const c = this.c;
-        if (this.clean && this.holdsNothing(c.startIndex, c.endIndex)) return;
-        this.visitChildren();
-        return;
-      }
       default:
         this.visitChildren();
     }
-  }
-
-  /**
-   * Whether the expressions in `src[start, end)` (no statement can be there but in a function
-   * literal) hold nothing to record: no `{` (no composite or function literal), and every `(`
-   * opens the arguments of a call that is not kept, whose callee is a plain `f` or `a.b`
-   * written right before it, or is not a call's (a conversion, a string's or comment's text).
-   * A call that is not kept records nothing itself, and all it holds is in the same text.
-   */
-  private holdsNothing(start: number, end: number): boolean {
-    const src = this.src;
-    for (let open = start; open < end; open++) {
-      const ch = src.charCodeAt(open);
-      if (ch === 123) return false;
-      if (ch !== 40) continue;
-      const callee = plainCalleeBefore(src, open, start);
-      if (callee === undefined) return false;
-      const plain: Callee =
-        callee.x === undefined ? { k: 'f', n: callee.n } : { k: 'sel', x: callee.x, n: callee.n };
-      if (this.kept(plain)) return false;
-    }
-    return true;
   }
 
   /** `{`, the statements (a statement list), `}`: only the statements need visiting. */
@@ -221,6 +175,16 @@ export class ExpressionWalker extends ValueWalker {
       } while (c.gotoNextSibling());
       c.gotoParent();
     }
+    this.bind(targets, values, declares, plainAssign);
+  }
+
+  /** Records what an assignment binds, once its values are known. */
+  protected bind(
+    targets: readonly AssignTarget[],
+    values: readonly Value[],
+    declares: boolean,
+    plainAssign: boolean,
+  ): void {
     if (declares) {
       for (const target of targets) if (target && 'local' in target) this.locals.add(target.local);
     }
@@ -282,6 +246,11 @@ export class ExpressionWalker extends ValueWalker {
     } while (c.gotoNextSibling());
     c.gotoParent();
     if (callee === undefined || !keep) return UNKNOWN;
+    return this.recordCall(callee, args, start);
+  }
+
+  /** A kept call's value, recording its site (`fmt.Sprintf` and `os.Getenv` are values). */
+  protected recordCall(callee: Callee, args: Value[], start: number): Value {
     if (callee.k === 'sel' && !this.locals.has(callee.x)) {
       if (callee.x === this.fmtName && callee.n === 'Sprintf') return { k: 'fmt', p: args };
       if (callee.x === this.osName && (callee.n === 'Getenv' || callee.n === 'LookupEnv')) {

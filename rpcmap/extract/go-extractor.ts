@@ -1,5 +1,5 @@
 import { ImportUse, importUse } from './call-filter';
-import { ExpressionWalker, type FuncBuilder } from './expression-walker';
+import type { FuncBuilder } from './expression-walker';
 import {
   FACTS_VERSION,
   PACKAGE_INIT,
@@ -15,6 +15,7 @@ import {
   receiverTypeName,
 } from './go-names';
 import { Kind } from './kinds';
+import { PlainWalker } from './plain-walker';
 
 export interface ExtractOptions {
   /**
@@ -27,8 +28,8 @@ export interface ExtractOptions {
 
 /**
  * Reads one parsed Go file into facts. The top level (package clause, imports, declarations,
- * functions) is walked here with a TreeCursor; statements and expressions by
- * `ExpressionWalker` and `ValueWalker`.
+ * functions) is walked here with a TreeCursor; statements and expressions by `PlainWalker`
+ * (plain text) and `ExpressionWalker` and `ValueWalker` (the rest).
  */
 export function extractFacts(tree: GoTree, source: string, options: ExtractOptions): FileFacts {
   const root = tree.rootNode;
@@ -50,7 +51,7 @@ const {
   stringLiteral: STRING_LITERAL, rawStringLiteral: RAW_STRING_LITERAL,
 } = Kind; // prettier-ignore
 
-class FileWalker extends ExpressionWalker {
+class FileWalker extends PlainWalker {
   private pkg = '';
   private generated = false;
   private mock = false;

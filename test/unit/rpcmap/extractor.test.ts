@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { extractFacts } from '../../../rpcmap/extract/go-extractor';
 import { createGoParser } from '../../../rpcmap/extract/go-parser';
 import { plainCalleeBefore } from '../../../rpcmap/extract/source-text';
+import { plainAssignment, plainExpr } from '../../../rpcmap/extract/text-shapes';
 
 const FIXTURE = join(__dirname, '../../fixtures/rpcmap/extractor');
 
@@ -81,5 +82,45 @@ describe('the callee written before a parenthesis', () => {
     ['(', 'nothing'],
   ])('given %j (%s), then it is not plain', (text) => {
     expect(before(text)).toBeUndefined();
+  });
+});
+
+describe('statements read from their text', () => {
+  it.each([
+    ['x := f(a, "b", c.d)', 'a call'],
+    ['s.addr, err = "svc:80", e', 'values'],
+    ['a, b :=\n\tpkg.F(ctx)', 'a call after a line break'],
+  ])('given %j (%s), then it is plain', (text) => {
+    expect(plainAssignment(text, 0, text.length)).toBeDefined();
+  });
+
+  it.each([
+    ['x := f (a)', 'a space before the parenthesis'],
+    ['x := /* c */ f(a)', 'a comment'],
+    ['x := f(g(a)).h', 'a selector of a call'],
+    ['nil := x', 'nil as a target'],
+    ['x += 1', 'a compound operator'],
+    ['x := a.b.c', 'a longer selector'],
+    ['x := "a" - b', 'another operator than +'],
+    ['*p = "x"', 'a pointer target'],
+    ['x := f[int](a)', 'type arguments'],
+  ])('given %j (%s), then it is read from the tree', (text) => {
+    expect(plainAssignment(text, 0, text.length)).toBeUndefined();
+  });
+
+  it('given a plain call, then its callee and arguments are read', () => {
+    const text = 'grpc.Dial(addr, "x", opts.Secure)';
+    expect(plainExpr(text, 0, text.length)).toEqual({
+      t: 'call',
+      start: 0,
+      x: 'grpc',
+      n: 'Dial',
+      args: [
+        { t: 'id', n: 'addr' },
+        { t: 's', v: 'x' },
+        { t: 'sel', x: 'opts', n: 'Secure' },
+      ],
+    });
+    expect(plainExpr('f(a)(b)', 0, 7)).toBeUndefined();
   });
 });
