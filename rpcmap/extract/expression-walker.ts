@@ -1,31 +1,24 @@
 import { BUILTINS, ImportUse, externalCallMatters, keptMethodName } from './call-filter';
-import type { CallSite, Callee, Value } from './facts';
 import type { GoCursor } from './go-parser';
-import { KIND_BY_NAME, Kind } from './kinds';
-import { holdsNoCall, identifierEnd, LineTable, stringLiteralEnd } from './source-text';
-import { unquoteGoString } from './unquote';
+import type { CallSite, Callee, Value } from './facts';
+import { Kind } from './kinds';
+import { UNKNOWN, ValueWalker } from './value-walker';
 
-export const UNKNOWN: Value = { k: 'u' };
-
-/** A node type id to our own small kind, learnt once per language as ids are seen. */
-const kindOfId: number[] = [];
-const ERROR_ID_LIMIT = 4096;
+export { UNKNOWN } from './value-walker';
 
 // Plain module constants: the hot loop reads them thousands of times per file.
 const {
-  other: OTHER, skip: SKIP, token: TOKEN, comment: COMMENT, packageIdentifier: PACKAGE_IDENTIFIER,
+  skip: SKIP, token: TOKEN, comment: COMMENT, packageIdentifier: PACKAGE_IDENTIFIER,
   constDeclaration: CONST_DECLARATION, varDeclaration: VAR_DECLARATION, constSpec: CONST_SPEC,
   varSpec: VAR_SPEC, varSpecList: VAR_SPEC_LIST, identifier: IDENTIFIER,
   fieldIdentifier: FIELD_IDENTIFIER, typeIdentifier: TYPE_IDENTIFIER,
   parameterList: PARAMETER_LIST, expressionList: EXPRESSION_LIST,
   callExpression: CALL_EXPRESSION, argumentList: ARGUMENT_LIST,
   selectorExpression: SELECTOR_EXPRESSION, stringLiteral: STRING_LITERAL,
-  rawStringLiteral: RAW_STRING_LITERAL, binaryExpression: BINARY_EXPRESSION,
-  unaryExpression: UNARY_EXPRESSION, parenthesizedExpression: PARENTHESIZED_EXPRESSION,
-  compositeLiteral: COMPOSITE_LITERAL, literalValue: LITERAL_VALUE, keyedElement: KEYED_ELEMENT,
-  literalElement: LITERAL_ELEMENT, qualifiedType: QUALIFIED_TYPE,
+  rawStringLiteral: RAW_STRING_LITERAL, unaryExpression: UNARY_EXPRESSION,
+  compositeLiteral: COMPOSITE_LITERAL, qualifiedType: QUALIFIED_TYPE,
   shortVarDeclaration: SHORT_VAR_DECLARATION, assignmentStatement: ASSIGNMENT_STATEMENT,
-  prunable: PRUNABLE,
+  block: BLOCK, statementList: STATEMENT_LIST,
 } = Kind; // prettier-ignore
 
 export interface FuncBuilder {
@@ -35,18 +28,17 @@ export interface FuncBuilder {
   readonly c: CallSite[];
 }
 
-type AssignTarget = { readonly local: string } | { readonly field: string } | undefined;
+export type AssignTarget = { readonly local: string } | { readonly field: string } | undefined;
 
 /**
  * Walks statements and expressions with a TreeCursor, recording calls, local bindings and
- * field assignments into the current function. It never asks for node objects (each costs
- * microseconds in the native binding) and asks the cursor as little as it can: on a tree
- * without syntax errors it reads identifiers and strings from the source text, and skips
- * expressions whose text has no `(` or `{` (they can hold no call) without walking them.
+ * field assignments into the current function: what rpcmap finds is defined here. It never
+ * asks for node objects (each costs microseconds in the native binding), and on a tree without
+ * syntax errors reads identifiers and strings from the source text. `PlainWalker` adds the
+ * shortcuts that read whole statements from their text.
  */
-export class ExpressionWalker {
+export class ExpressionWalker extends ValueWalker {
   protected readonly decls: [string, Value][] = [];
-  protected readonly fields: [string, Value][] = [];
   protected current: FuncBuilder;
   /** names declared in the current function: a call `x.M()` on one of them is a method call */
   protected locals = new Set<string>();
@@ -54,67 +46,15 @@ export class ExpressionWalker {
   protected readonly importUses = new Map<string, ImportUse>();
   protected fmtName: string | undefined;
   protected osName: string | undefined;
-  private readonly lines: LineTable;
 
   constructor(
-    protected readonly c: GoCursor,
-    protected readonly src: string,
-    /** the tree has no syntax error: its tokens can be read from the text */
-    protected readonly clean: boolean,
+    cursor: GoCursor,
+    src: string,
+    clean: boolean,
     protected readonly init: FuncBuilder,
   ) {
+    super(cursor, src, clean);
     this.current = init;
-    this.lines = new LineTable(src);
-  }
-
-  protected kind(): number {
-    const c = this.c;
-    const id = c.nodeTypeId;
-    if (id >= ERROR_ID_LIMIT) return OTHER;
-    let kind = kindOfId[id];
-    if (kind === undefined) {
-      kind = KIND_BY_NAME.get(c.nodeType) ?? (c.nodeIsNamed ? OTHER : TOKEN);
-      kindOfId[id] = kind;
-    }
-    return kind;
-  }
-
-  /** The text of the node under the cursor. */
-  protected text(): string {
-    const c = this.c;
-    return this.src.slice(c.startIndex, c.endIndex);
-  }
-
-  /** The text of the identifier under the cursor. */
-  protected identifier(): string {
-    const c = this.c;
-    const start = c.startIndex;
-    if (this.clean) {
-      const end = identifierEnd(this.src, start);
-      if (end > start) return this.src.slice(start, end);
-    }
-    return this.src.slice(start, c.endIndex);
-  }
-
-  /** The value of the string literal under the cursor. */
-  protected stringValue(): string {
-    const c = this.c;
-    const start = c.startIndex;
-    const end = this.clean ? stringLiteralEnd(this.src, start) : -1;
-    return unquoteGoString(this.src.slice(start, end > start ? end : c.endIndex));
-  }
-
-  /** `a.b` written plainly (no space, comment or non-ASCII), read from the text; else undefined. */
-  private plainSelector(): { x: string; n: string } | undefined {
-    if (!this.clean) return undefined;
-    const c = this.c;
-    const src = this.src;
-    const start = c.startIndex;
-    const dot = identifierEnd(src, start);
-    if (dot <= start || src.charCodeAt(dot) !== 46) return undefined;
-    const end = identifierEnd(src, dot + 1);
-    if (end <= dot + 1 || end !== c.endIndex) return undefined;
-    return { x: src.slice(start, dot), n: src.slice(dot + 1, end) };
   }
 
   /** `const`/`var` declarations, at package level or in a function body. */
@@ -151,16 +91,6 @@ export class ExpressionWalker {
     }
   }
 
-  protected expressions(into: Value[]): void {
-    const c = this.c;
-    if (!c.gotoFirstChild()) return;
-    do {
-      const kind = this.kind();
-      if (kind !== TOKEN && kind !== COMMENT) into.push(this.expr(kind));
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-  }
-
   /** Any statement or expression whose value is not needed: find the calls and bindings. */
   protected visit(kind: number): void {
     switch (kind) {
@@ -178,6 +108,10 @@ export class ExpressionWalker {
       case COMPOSITE_LITERAL:
         this.compositeLiteral();
         return;
+      case BLOCK:
+        if (this.clean) this.block();
+        else this.visitChildren();
+        return;
       case SKIP:
       case TOKEN:
       case COMMENT:
@@ -190,28 +124,25 @@ export class ExpressionWalker {
       case PARAMETER_LIST:
       case QUALIFIED_TYPE:
         return;
-      case ARGUMENT_LIST:
-      case PARENTHESIZED_EXPRESSION: {
-        // `(...)`: the same, for what is between the parentheses (most argument lists).
-        const c = this.c;
-        if (this.clean && holdsNoCall(this.src, c.startIndex + 1, c.endIndex - 1)) return;
-        this.visitChildren();
-        return;
-      }
-      case PRUNABLE:
-      case EXPRESSION_LIST:
-      case BINARY_EXPRESSION:
-      case UNARY_EXPRESSION:
-      case SELECTOR_EXPRESSION: {
-        // Expressions only: without a `(` or `{` there is no call or literal to find.
-        const c = this.c;
-        if (this.clean && holdsNoCall(this.src, c.startIndex, c.endIndex)) return;
-        this.visitChildren();
-        return;
-      }
       default:
         this.visitChildren();
     }
+  }
+
+  /** `{`, the statements (a statement list), `}`: only the statements need visiting. */
+  private block(): void {
+    const c = this.c;
+    if (!c.gotoFirstChild()) return;
+    while (c.gotoNextSibling()) {
+      const kind = this.kind();
+      if (kind === STATEMENT_LIST) {
+        this.visitChildren();
+        break;
+      }
+      // Comments may come before the statements; the closing brace ends the block.
+      if (kind === TOKEN) break;
+    }
+    c.gotoParent();
   }
 
   private visitChildren(): void {
@@ -244,6 +175,16 @@ export class ExpressionWalker {
       } while (c.gotoNextSibling());
       c.gotoParent();
     }
+    this.bind(targets, values, declares, plainAssign);
+  }
+
+  /** Records what an assignment binds, once its values are known. */
+  protected bind(
+    targets: readonly AssignTarget[],
+    values: readonly Value[],
+    declares: boolean,
+    plainAssign: boolean,
+  ): void {
     if (declares) {
       for (const target of targets) if (target && 'local' in target) this.locals.add(target.local);
     }
@@ -281,172 +222,7 @@ export class ExpressionWalker {
     c.gotoParent();
   }
 
-  /** The value of the expression under the cursor, recording the calls inside it. */
-  protected expr(kind: number): Value {
-    switch (kind) {
-      case STRING_LITERAL:
-      case RAW_STRING_LITERAL:
-        return { k: 's', v: this.stringValue() };
-      case IDENTIFIER:
-        return { k: 'id', n: this.identifier() };
-      case CALL_EXPRESSION:
-        return this.call();
-      case SELECTOR_EXPRESSION:
-        return this.selector();
-      case BINARY_EXPRESSION:
-        return this.binary();
-      case UNARY_EXPRESSION:
-        return this.unary();
-      case PARENTHESIZED_EXPRESSION:
-        return this.parenthesized();
-      case COMPOSITE_LITERAL:
-        return this.compositeLiteral();
-      default:
-        this.visit(kind);
-        return UNKNOWN;
-    }
-  }
-
-  private parenthesized(): Value {
-    const c = this.c;
-    let inner: Value = UNKNOWN;
-    if (!c.gotoFirstChild()) return inner;
-    do {
-      const kind = this.kind();
-      if (kind !== TOKEN && kind !== COMMENT) inner = this.expr(kind);
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return inner;
-  }
-
-  private selector(): Value {
-    const plain = this.plainSelector();
-    if (plain) return { k: 'sel', x: plain.x, n: plain.n };
-    const c = this.c;
-    let operandName = '';
-    let field = '';
-    let first = true;
-    if (!c.gotoFirstChild()) return UNKNOWN;
-    do {
-      const kind = this.kind();
-      if (first) {
-        first = false;
-        // `a.b.c` keeps only the field `c`: fields are followed by name, package-wide.
-        if (kind === IDENTIFIER) operandName = this.identifier();
-        else this.visit(kind);
-      } else if (kind === FIELD_IDENTIFIER) field = this.identifier();
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return { k: 'sel', x: operandName, n: field };
-  }
-
-  private binary(): Value {
-    const c = this.c;
-    const parts: Value[] = [];
-    let plus = false;
-    if (!c.gotoFirstChild()) return UNKNOWN;
-    do {
-      const kind = this.kind();
-      // The operator: of the binary operators only `+` starts with a plus.
-      if (kind === TOKEN) plus = this.src.charCodeAt(c.startIndex) === 43;
-      else if (kind !== COMMENT) {
-        const value = this.expr(kind);
-        if (value.k === 'cat') parts.push(...value.p);
-        else parts.push(value);
-      }
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return plus ? { k: 'cat', p: parts } : UNKNOWN;
-  }
-
-  private unary(): Value {
-    const c = this.c;
-    const address = this.src.charCodeAt(c.startIndex) === 38;
-    let operand: Value = UNKNOWN;
-    if (!c.gotoFirstChild()) return UNKNOWN;
-    do {
-      const kind = this.kind();
-      if (kind !== TOKEN && kind !== COMMENT) operand = this.expr(kind);
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return address ? { k: 'addr', x: operand } : UNKNOWN;
-  }
-
-  private compositeLiteral(): Value {
-    const c = this.c;
-    let value: Value = UNKNOWN;
-    if (!c.gotoFirstChild()) return value;
-    do {
-      const kind = this.kind();
-      if (kind === QUALIFIED_TYPE) value = this.qualifiedType();
-      else if (kind === LITERAL_VALUE) this.literalBody();
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return value;
-  }
-
-  private qualifiedType(): Value {
-    const c = this.c;
-    let x = '';
-    let t = '';
-    if (!c.gotoFirstChild()) return UNKNOWN;
-    do {
-      const kind = this.kind();
-      if (kind === PACKAGE_IDENTIFIER) x = this.identifier();
-      else if (kind === TYPE_IDENTIFIER) t = this.identifier();
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return { k: 'lit', x, t };
-  }
-
-  /** `{f: v, ...}`: keyed fields feed the package-wide field bindings. */
-  private literalBody(): void {
-    const c = this.c;
-    if (!c.gotoFirstChild()) return;
-    do {
-      const kind = this.kind();
-      if (kind === KEYED_ELEMENT) this.keyedElement();
-      else if (kind === LITERAL_ELEMENT) this.elementValue();
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-  }
-
-  private keyedElement(): void {
-    const c = this.c;
-    let key = '';
-    let index = 0;
-    if (!c.gotoFirstChild()) return;
-    do {
-      if (this.kind() !== LITERAL_ELEMENT) continue;
-      if (index++ === 0) {
-        if (c.gotoFirstChild()) {
-          const kind = this.kind();
-          if (kind === IDENTIFIER) key = this.identifier();
-          else this.visit(kind);
-          c.gotoParent();
-        }
-      } else {
-        const value = this.elementValue();
-        if (key !== '' && value.k !== 'u') this.fields.push([key, value]);
-      }
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-  }
-
-  private elementValue(): Value {
-    const c = this.c;
-    let value: Value = UNKNOWN;
-    if (!c.gotoFirstChild()) return value;
-    do {
-      const kind = this.kind();
-      if (kind === LITERAL_VALUE) this.literalBody();
-      else if (kind !== TOKEN && kind !== COMMENT) value = this.expr(kind);
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    return value;
-  }
-
-  private call(): Value {
+  protected call(): Value {
     const c = this.c;
     const start = c.startIndex;
     let callee: Callee | undefined;
@@ -470,6 +246,11 @@ export class ExpressionWalker {
     } while (c.gotoNextSibling());
     c.gotoParent();
     if (callee === undefined || !keep) return UNKNOWN;
+    return this.recordCall(callee, args, start);
+  }
+
+  /** A kept call's value, recording its site (`fmt.Sprintf` and `os.Getenv` are values). */
+  protected recordCall(callee: Callee, args: Value[], start: number): Value {
     if (callee.k === 'sel' && !this.locals.has(callee.x)) {
       if (callee.x === this.fmtName && callee.n === 'Sprintf') return { k: 'fmt', p: args };
       if (callee.x === this.osName && (callee.n === 'Getenv' || callee.n === 'LookupEnv')) {
@@ -485,7 +266,7 @@ export class ExpressionWalker {
   /** Whether a call can matter: everything but builtins, most of the standard library,
    * third-party calls no pattern names, and methods on local variables other than the client
    * methods rpcmap knows. */
-  private kept(callee: Callee): boolean {
+  protected kept(callee: Callee): boolean {
     if (callee.k === 'f') return !BUILTINS.has(callee.n);
     if (callee.k === 'sel' && !this.locals.has(callee.x)) {
       if (callee.x === this.fmtName) return callee.n === 'Sprintf';

@@ -1,5 +1,5 @@
 import { ImportUse, importUse } from './call-filter';
-import { ExpressionWalker, type FuncBuilder } from './expression-walker';
+import type { FuncBuilder } from './expression-walker';
 import {
   FACTS_VERSION,
   PACKAGE_INIT,
@@ -8,8 +8,14 @@ import {
   type ImportFact,
 } from './facts';
 import type { GoCursor, GoTree } from './go-parser';
-import { defaultImportName, generatedMarker, receiverTypeName } from './go-names';
+import {
+  defaultImportName,
+  generatedMarker,
+  plainParameterNames,
+  receiverTypeName,
+} from './go-names';
 import { Kind } from './kinds';
+import { PlainWalker } from './plain-walker';
 
 export interface ExtractOptions {
   /**
@@ -21,9 +27,9 @@ export interface ExtractOptions {
 }
 
 /**
- * Reads one parsed Go file into facts, walking the tree once with a TreeCursor. The top level
- * (package clause, imports, declarations, functions) is read here; statements and expressions
- * by `ExpressionWalker`.
+ * Reads one parsed Go file into facts. The top level (package clause, imports, declarations,
+ * functions) is walked here with a TreeCursor; statements and expressions by `PlainWalker`
+ * (plain text) and `ExpressionWalker` and `ValueWalker` (the rest).
  */
 export function extractFacts(tree: GoTree, source: string, options: ExtractOptions): FileFacts {
   const root = tree.rootNode;
@@ -45,7 +51,7 @@ const {
   stringLiteral: STRING_LITERAL, rawStringLiteral: RAW_STRING_LITERAL,
 } = Kind; // prettier-ignore
 
-class FileWalker extends ExpressionWalker {
+class FileWalker extends PlainWalker {
   private pkg = '';
   private generated = false;
   private mock = false;
@@ -157,11 +163,12 @@ class FileWalker extends ExpressionWalker {
       if (kind === PARAMETER_LIST) {
         // A method's first parameter list is its receiver; the next one its parameters.
         if (name === '' && !sawParameters) {
-          receiverType = receiverTypeName(this.text());
-          this.parameterNames([]);
+          const text = this.text();
+          receiverType = receiverTypeName(text);
+          this.parameters(text, []);
         } else if (!sawParameters) {
           sawParameters = true;
-          this.parameterNames(fn.p);
+          this.parameters(this.text(), fn.p);
         }
       } else if (kind === IDENTIFIER || kind === FIELD_IDENTIFIER) {
         if (name === '') name = this.identifier();
@@ -174,6 +181,19 @@ class FileWalker extends ExpressionWalker {
     c.gotoParent();
     fn.n = receiverType === undefined ? name : `${receiverType}.${name}`;
     this.funcs.push(fn);
+  }
+
+  /** The parameter list under the cursor (written `text`): names into `into` and locals. */
+  private parameters(text: string, into: string[]): void {
+    const plain = this.clean ? plainParameterNames(text) : undefined;
+    if (plain === undefined) {
+      this.parameterNames(into);
+      return;
+    }
+    for (const param of plain) {
+      into.push(param ?? '_');
+      if (param !== undefined) this.locals.add(param);
+    }
   }
 
   private parameterNames(into: string[]): void {

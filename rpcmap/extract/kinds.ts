@@ -46,6 +46,7 @@ export const Kind = {
   assignmentStatement: 38,
   funcLiteral: 39,
   prunable: 40,
+  statementList: 41,
 } as const;
 
 /** Named subtrees that never hold a call: types, literals other than strings, labels. */
@@ -107,4 +108,5 @@ export const KIND_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>
   ['short_var_declaration', Kind.shortVarDeclaration],
   ['assignment_statement', Kind.assignmentStatement],
   ['func_literal', Kind.funcLiteral],
+  ['statement_list', Kind.statementList],
 ]);

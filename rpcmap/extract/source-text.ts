@@ -39,18 +39,6 @@ export function stringLiteralEnd(src: string, start: number): number {
   return -1;
 }
 
-/**
- * Whether `src[start, end)` can hold no call, composite literal or function literal: it has
- * neither `(` nor `{`. Such an expression is skipped without walking its nodes.
- */
-export function holdsNoCall(src: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 40 || c === 123) return false;
-  }
-  return true;
-}
-
 /** 1-based lines and columns of string indexes, from a table of line starts built once. */
 export class LineTable {
   private starts: number[] | undefined;
@@ -75,4 +63,66 @@ export class LineTable {
     }
     return [low + 1, index - (starts[low] ?? 0) + 1];
   }
+}
+
+/** Whether `c` may be part of an ASCII identifier. */
+function isIdentifierChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** Characters after which a name starts an operand: operators and opening punctuation. */
+const OPERAND_BEFORE = new Set([...'([{,;:=!&*+-%<>^|~'].map((ch) => ch.charCodeAt(0)));
+
+/**
+ * Whether the name or selector ending before `end` (and starting at `start`) is a whole
+ * operand: what comes before it is an operator, an opening bracket, a keyword or identifier
+ * after a space (`return f(`), or nothing. Not after `.` (it is then the end of a longer
+ * selector, also across a line break: `a.\n b`), a closing bracket, a literal or anything
+ * outside ASCII (part of a longer name), nor after `*` `/` (a comment's end).
+ */
+function startsOperand(src: string, start: number, lower: number): boolean {
+  let i = start - 1;
+  if (i < lower) return true;
+  let c = src.charCodeAt(i);
+  let spaced = false;
+  while (c === 32 || c === 9 || c === 10 || c === 13) {
+    spaced = true;
+    if (--i < lower) return true;
+    c = src.charCodeAt(i);
+  }
+  if (OPERAND_BEFORE.has(c)) return true;
+  if (c === 47) return i === lower || src.charCodeAt(i - 1) !== 42;
+  return spaced && isIdentifierChar(c);
+}
+
+/**
+ * The callee written right before the `(` at `open`, when it is a plain name (`f`) or a
+ * plain selector (`a.b`) with nothing between it and the `(`; else undefined. When the `(`
+ * opens a call's arguments, that call's callee is exactly this: the token before the `(` is
+ * the callee's last one, and a name or selector that starts an operand is the whole callee.
+ * `lower` is where the text may be read from (the node being looked into).
+ */
+export function plainCalleeBefore(
+  src: string,
+  open: number,
+  lower: number,
+): { x: string | undefined; n: string } | undefined {
+  let i = open - 1;
+  while (i >= lower && isIdentifierChar(src.charCodeAt(i))) i--;
+  const name = i + 1;
+  if (name === open || !isIdentifierStart(src.charCodeAt(name))) return undefined;
+  if (i < lower || src.charCodeAt(i) !== 46) {
+    return startsOperand(src, name, lower) ? { x: undefined, n: src.slice(name, open) } : undefined;
+  }
+  const dot = i;
+  i--;
+  while (i >= lower && isIdentifierChar(src.charCodeAt(i))) i--;
+  const operand = i + 1;
+  if (operand === dot || !isIdentifierStart(src.charCodeAt(operand))) return undefined;
+  if (!startsOperand(src, operand, lower)) return undefined;
+  return { x: src.slice(operand, dot), n: src.slice(dot + 1, open) };
 }

@@ -1,5 +1,5 @@
 import type { Program } from '../resolve/program';
-import type { CachedPackage } from './scan-cache';
+import type { CachedPackage } from './cache-types';
 
 /**
  * The packages a rescan must analyse again: those whose files changed, those whose imports now

@@ -76,7 +76,8 @@ export function analyseFile(parser: GoParser, job: FileJob, options: AnalyseOpti
   }
   const probe = bytes.subarray(0, BINARY_PROBE);
   if (probe.includes(0)) return { path, skipped: 'a binary file, not Go source; skipped' };
-  const hash = contentHash(bytes);
+  // The content hash is the cache's key; without a cache nothing asks for it.
+  const hash = options.forCache || job.known !== undefined ? contentHash(bytes) : '';
   if (hash === job.known) return { path, hash, unchanged: true };
   const text = bytes.toString('utf8');
   return { path, hash, facts: encodeFacts(factsOfText(parser, text, options), options.forCache) };

@@ -13,13 +13,8 @@ import { dirOf, Program, type GoModule } from '../resolve/program';
 import { mapServices } from '../services';
 import { affectedPackages } from './affected';
 import { analyseFile, contentHash, type FileJob, type FileOutcome } from './file-analysis';
-import {
-  RpcmapCacheError,
-  ScanCache,
-  withStamp,
-  type CachedFile,
-  type CachedPackage,
-} from './scan-cache';
+import { RpcmapCacheError, withStamp, type CachedFile, type CachedPackage } from './cache-types';
+import { ScanCache } from './scan-cache';
 import { withSnippets } from './snippets';
 import { errorCode, walkTree, type WalkedFile, type WalkedTree } from './walk';
 import { WorkerPool } from './worker-pool';
