@@ -16,7 +16,12 @@ const GATE = 'prod: wait at the gate';
 
 /** What the stage's own account holds after applying: Ward's web ACLs and DNS Firewall rule groups. */
 function edgeContent(runtime: LocalRuntime, account: string): string {
-  const caller = { accessKeyId: accessKeyIdForAccount(account), region: 'eu-west-2', account };
+  const caller = {
+    accessKeyId: accessKeyIdForAccount(account),
+    region: 'eu-west-2',
+    account,
+    tenant: account,
+  };
   const acls = runtime.waf.operations(caller).ListWebACLs?.({ Scope: 'REGIONAL' }) as
     { WebACLs?: unknown[] } | undefined;
   const groups = runtime.dnsFirewall.operations(caller).ListFirewallRuleGroups?.({}) as

@@ -277,7 +277,7 @@ export class LocalDnsFirewall {
   }
 
   private account(caller: SigningCaller): Account {
-    const key = `${caller.accessKeyId}/${caller.region}`;
+    const key = `${caller.tenant}/${caller.region}`;
     let account = this.accounts.get(key);
     if (account === undefined) {
       account = { lists: new Map(), groups: new Map() };

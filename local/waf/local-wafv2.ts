@@ -297,7 +297,7 @@ export class LocalWafV2 {
   }
 
   private space(caller: WafCaller, scope: WafScope): Map<string, Item> {
-    const key = `${caller.accessKeyId}/${scope === 'CLOUDFRONT' ? 'global' : caller.region}/${scope}`;
+    const key = `${caller.tenant}/${scope === 'CLOUDFRONT' ? 'global' : caller.region}/${scope}`;
     let space = this.spaces.get(key);
     if (space === undefined) {
       space = new Map();

@@ -2,6 +2,7 @@ import {
   CreateIPSetCommand,
   CreateWebACLCommand,
   GetIPSetCommand,
+  ListIPSetsCommand,
   UpdateIPSetCommand,
   WAFDuplicateItemException,
   WAFInvalidParameterException,
@@ -11,6 +12,7 @@ import {
 } from '@aws-sdk/client-wafv2';
 import { LocalAwsEndpoint } from '../../../local/aws-endpoint/local-aws-endpoint';
 import { handleWafV2 } from '../../../local/aws-endpoint/wafv2-json-protocol';
+import { accessKeyIdForAccount } from '../../../local/sts/local-sts';
 import { LocalWafV2 } from '../../../local/waf/local-wafv2';
 
 let endpoint: LocalAwsEndpoint;
@@ -23,12 +25,12 @@ beforeAll(async () => {
   url = await endpoint.listen(0);
 });
 afterAll(() => endpoint.close());
-const client = (region = 'eu-west-2') =>
+const client = (region = 'eu-west-2', accessKeyId = 'a') =>
   new WAFV2Client({
     endpoint: url,
     region,
     maxAttempts: 1,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: { accessKeyId, secretAccessKey: 'b' },
   });
 const ipSet = (name: string, addresses = ['10.0.0.0/8']) =>
   new CreateIPSetCommand({
@@ -140,5 +142,20 @@ describe('local WAFv2 stand-in: another writer', () => {
     expect(created.Summary?.ARN).toMatch(
       /^arn:aws:wafv2:eu-west-2:000000000000:regional\/ipset\/heard\//,
     );
+  });
+});
+
+describe('local WAFv2 stand-in: accounts', () => {
+  it('given two sessions the local STS issued for one account (an apply role and a read role), then both see one account’s resources, and another account sees none of them', async () => {
+    const apply = client('eu-west-2', accessKeyIdForAccount('222222222222', 'APPLY1'));
+    const read = client('eu-west-2', accessKeyIdForAccount('222222222222', 'READ22'));
+    const other = client('eu-west-2', accessKeyIdForAccount('333333333333', 'APPLY1'));
+    await apply.send(ipSet('shared-by-account'));
+    const names = async (c: WAFV2Client) =>
+      ((await c.send(new ListIPSetsCommand({ Scope: 'REGIONAL' }))).IPSets ?? []).map(
+        (set) => set.Name,
+      );
+    expect(await names(read)).toContain('shared-by-account');
+    expect(await names(other)).not.toContain('shared-by-account');
   });
 });
