@@ -35,6 +35,12 @@ export const overlayKey = (stage: string, grantId: string) =>
   `${BREAK_GLASS_OVERLAY_PREFIX}${stage}/${grantId}.json`;
 
 /** The function's fixed name per stage: what `ward break-glass` invokes in an emergency. */
+/**
+ * The role in each fleet stage's account that the break-glass function assumes to write its
+ * DNS Firewall and WAF entries: it may touch only resources named for break glass.
+ */
+export const FLEET_BREAK_GLASS_ROLE_NAME = 'ward-break-glass-apply';
+
 export const breakGlassFunctionName = (stage: string) => `ward-break-glass-${stage}`;
 export const breakGlassScheduleGroupName = (stage: string) => `ward-break-glass-${stage}`;
 

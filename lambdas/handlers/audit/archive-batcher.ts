@@ -1,7 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { AuditEventSchema, type AuditEvent } from '../../contracts/audit-event';
+import { AUDIT_METRICS } from '../../contracts/audit-metrics';
 import { appendBatch } from '../../core/audit/archive-writer';
 import { archive, logger } from './archive-context';
+import { countTotal } from './pipeline-metrics';
 
 /**
  * One SQS batch of audit-bus events (as the archive rule delivered them) appended to the
@@ -33,6 +35,8 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       },
       events,
     );
+    // What the watch's archive-lag alarm compares with events in.
+    countTotal(AUDIT_METRICS.eventsArchived, batch.header.eventCount);
     logger.info('audit batch archived', {
       key: batch.key,
       events: batch.header.eventCount,

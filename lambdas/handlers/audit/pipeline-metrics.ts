@@ -24,3 +24,11 @@ export function countFor(
 /** Adds `count` to metric `name` of source `source`. */
 export const countBySource = (name: string, source: string, count: number) =>
   countFor(name, { name: AUDIT_METRICS.sourceDimension, value: source }, count);
+
+/** Adds `count` to metric `name` with no dimension (the pipeline-wide figures). */
+export function countTotal(name: string, count: number): void {
+  if (count <= 0) return;
+  const single = metrics.singleMetric();
+  single.clearDefaultDimensions();
+  single.addMetric(name, MetricUnit.Count, count);
+}

@@ -12,6 +12,7 @@ import type { AlertLine } from '../../../cli/commands/alerts';
 import { EventBridgeAuditPublisher } from '../../../lambdas/adapters/audit/event-bridge-audit-publisher';
 import { S3ArchiveStore } from '../../../lambdas/adapters/audit/s3-archive-store';
 import { auditArchiveKeys } from '../../../lambdas/contracts/audit-archive';
+import { AUDIT_METRICS } from '../../../lambdas/contracts/audit-metrics';
 import type { AuditEvent } from '../../../lambdas/contracts/audit-event';
 import { alertTopicNames } from '../../../lambdas/contracts/audit-pipeline';
 import { eventsOf } from '../../../cli/audit-archive-source';
@@ -130,6 +131,10 @@ describe('the audit archive through the local runtime', () => {
     expect(mine.length).toBeGreaterThanOrEqual(3);
     // Ward's own functions number what they publish, per producer (one per container).
     for (const event of mine) expect(event.sequence?.producer).toMatch(/\/[0-9a-f-]{36}$/);
+    // The batcher counts what it archived, for the watch's events-in-but-none-archived alarm.
+    expect(
+      runtime.runtime.metrics.sum(AUDIT_METRICS.namespace, AUDIT_METRICS.eventsArchived, {}),
+    ).toBeGreaterThanOrEqual(archived.length);
     const batchKeys = (await store().list('batches/main/')).map((b) => b.key);
     expect(batchKeys).toEqual(batchKeys.map((_, n) => auditArchiveKeys.batch('main', n)));
 
