@@ -25,7 +25,7 @@ const DEADLINE_MS = 10 * 60_000;
 /**
  * The audit pipeline under load through the local runtime: EVENTS audit events are put on the
  * audit bus as fast as it takes them; the archive (rule -> SQS -> serial batcher
- * -> Object Lock bucket) and the detections (rule -> detector per event) each take them from
+ * -> Object Lock bucket) and the detections (rule -> SQS -> detector in batches) each take them from
  * there. Figures: sustained events per second and p99 end-to-end latency for each path, how
  * loaded the shared machine was, and the cost per million events at list prices from the
  * template's settings and the work measured (invocations, billed duration, capacity units).
@@ -69,10 +69,25 @@ async function measure(runtime: LocalRuntime, meter: DynamoDbMeter): Promise<Fig
   // When the detector finished each event: the end of the detections path.
   const detected = new Map<string, number>();
   const invoke = detector.invoke.bind(detector);
+  let detectorInvocations = 0;
   detector.invoke = async (event) => {
+    detectorInvocations += 1;
     const outcome = await invoke(event);
-    const id = (event as { detail?: { id?: string } }).detail?.id;
-    if (id !== undefined && outcome.ok) detected.set(id, Date.now());
+    const failed = new Set(
+      outcome.ok
+        ? (
+            (outcome.result as { batchItemFailures?: { itemIdentifier: string }[] } | undefined)
+              ?.batchItemFailures ?? []
+          ).map((f) => f.itemIdentifier)
+        : [],
+    );
+    const at = Date.now();
+    for (const record of (event as { Records?: { messageId: string; body: string }[] }).Records ??
+      [])
+      if (outcome.ok && !failed.has(record.messageId)) {
+        const id = (JSON.parse(record.body) as { detail?: { id?: string } }).detail?.id;
+        if (id !== undefined) detected.set(id, at);
+      }
     return outcome;
   };
   const bucket = runtime.buckets.configs().find((b) => b.name.includes('-audit-archive-'))!.name;
@@ -143,6 +158,7 @@ async function measure(runtime: LocalRuntime, meter: DynamoDbMeter): Promise<Fig
     batches,
     batcherMs: batcher.billedMs - before.batcherMs,
     detectorMs: detector.billedMs - before.detectorMs,
+    detectorInvocations,
     readUnits: usage.readUnits,
     writeUnits: usage.writeUnits,
   });
@@ -207,6 +223,8 @@ interface Work {
   readonly batches: number;
   readonly batcherMs: number;
   readonly detectorMs: number;
+  /** Detector invocations: one per batch the detections queue handed over. */
+  readonly detectorInvocations: number;
   readonly readUnits: number;
   readonly writeUnits: number;
 }
@@ -232,7 +250,9 @@ function costPerMillion(runtime: LocalRuntime, work: Work): Figure[] {
       'EventBridge (events + archive)',
       1_000_000 * PRICES_USD.eventBridgeEvent + gb * ARCHIVE_PRICES_USD.eventArchiveGb,
     ],
-    ['SQS', (1_000_000 + (2 * 1_000_000) / 10) * ARCHIVE_PRICES_USD.sqsRequest],
+    // Two queues (the archive's and the detections'), each: a send per event, then receives
+    // and deletes of up to ten at a time.
+    ['SQS', 2 * (1_000_000 + (2 * 1_000_000) / 10) * ARCHIVE_PRICES_USD.sqsRequest],
     [
       'Lambda batcher',
       work.batches * scale * PRICES_USD.lambdaRequest +
@@ -243,7 +263,7 @@ function costPerMillion(runtime: LocalRuntime, work: Work): Figure[] {
     ],
     [
       'Lambda detector',
-      1_000_000 * PRICES_USD.lambdaRequest +
+      work.detectorInvocations * scale * PRICES_USD.lambdaRequest +
         (work.detectorMs / 1000) *
           scale *
           memoryGb('AuditDetectionsDetector') *

@@ -3,8 +3,8 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -35,17 +35,19 @@ export interface AuditDetectionsProps {
 }
 
 /**
- * The detections pipeline: every Ward event on the audit bus goes to a detector function that
- * enriches it, runs the detections and publishes alerts to the alerts topic and, for critical
- * ones, to the page topic. Deliveries that keep failing land in a dead-letter queue instead of
- * vanishing.
+ * The detections pipeline: every Ward event on the audit bus goes through a queue to a detector
+ * function that takes them in batches (lookups shared across a batch), enriches them, runs the
+ * detections and publishes alerts to the alerts topic and, for critical ones, to the page
+ * topic. Events that keep failing land in a dead-letter queue instead of vanishing.
  */
 export class AuditDetections extends Construct {
   public readonly alertsTopic: ITopic;
   public readonly pageTopic: ITopic;
   public readonly detector: WardFunction;
   public readonly rule: Rule;
-  /** Audit events the detector could not process after EventBridge's retries. */
+  /** Where the rule puts events for the detector to take in batches. */
+  public readonly queue: IQueue;
+  /** Audit events the detector could not process after its retries, or EventBridge could not queue. */
   public readonly deadLetterQueue: IQueue;
   /** Watching the watcher: the pipeline failing pages, since a silent detector hides everything. */
   public readonly deadLetterAlarm: Alarm;
@@ -81,8 +83,9 @@ export class AuditDetections extends Construct {
       entry: 'lambdas/handlers/audit/detect.ts',
       serviceName: 'ward-audit-detections',
       description: 'Enriches audit events, runs the detections, publishes alerts and pages',
-      // Racing invocations on one alert redo their batch; this leaves room for a few rounds.
-      timeout: Duration.seconds(30),
+      // Racing invocations on one alert redo their batch, and a failing batch is halved down to
+      // the event that fails: this leaves room for both.
+      timeout: Duration.seconds(60),
       environment: {
         [AUDIT_ENV.registryTable]: props.table.tableName,
         [AUDIT_ENV.alertsTopicArn]: this.alertsTopic.topicArn,
@@ -103,9 +106,17 @@ export class AuditDetections extends Construct {
     Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is the dead-letter queue of the detector rule’s target; a queue behind it would only move the same events again.',
+        'This queue is the dead-letter queue of the detections queue and of the rule’s target; a queue behind it would only move the same events again.',
     });
     this.deadLetterQueue = deadLetterQueue;
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // Six times the function's timeout, as Lambda advises for queue event sources.
+      visibilityTimeout: Duration.seconds(this.detector.timeout!.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+    });
 
     this.rule = new Rule(this, 'Rule', {
       ruleName,
@@ -114,18 +125,21 @@ export class AuditDetections extends Construct {
       eventPattern: { detailType: [AUDIT_EVENT_DETAIL_TYPE], source: Match.prefix('ward.') },
     });
     this.rule.addTarget(
-      new LambdaFunction(this.detector, {
+      new SqsQueue(this.queue, {
         deadLetterQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(6),
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
       }),
     );
-    // The rule's dead-letter queue takes events EventBridge could not hand to Lambda; events
-    // the detector itself kept failing on (Lambda's asynchronous retries) go there too.
-    this.detector.configureAsyncInvoke({
-      retryAttempts: 2,
-      onFailure: new SqsDestination(deadLetterQueue),
-    });
+    // Batches share enrichment look-ups and detection state reads; the window is the most an
+    // event waits for company, well inside a page's urgency.
+    this.detector.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
 
     const page = new SnsAction(this.pageTopic);
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../aws-endpoint/aws-errors';
-import { matchesEventPattern, type EventPattern } from '../eventbridge/event-pattern';
+import { flattenEvent, type EventFields } from '../eventbridge/event-fields';
+import { matchesEventFields, type EventPattern } from '../eventbridge/event-pattern';
 import { transformInput, type InputTransformer } from './input-transformer';
 import { readJsonPath } from './json-path';
 
@@ -103,8 +104,8 @@ export class LocalEventBuses {
       );
     }
     const results = entries.map((entry) => {
-      const problem = this.entryProblem(entry);
-      if (problem !== undefined) return problem;
+      const checked = this.checkEntry(entry);
+      if ('ErrorCode' in checked) return checked;
       const bus = this.busOf(entry.EventBusName);
       if (bus === undefined)
         return {
@@ -122,7 +123,7 @@ export class LocalEventBuses {
           .replace(/\.\d{3}Z$/, 'Z'),
         region: this.env.region,
         resources: [...(entry.Resources ?? [])],
-        detail: JSON.parse(entry.Detail ?? '{}') as unknown,
+        detail: checked.detail,
       };
       this.route(bus.name, event);
       return { EventId: event.id };
@@ -160,11 +161,16 @@ export class LocalEventBuses {
   private route(busName: string, event: Record<string, unknown>): void {
     const record: BusEventRecord = { bus: busName, event, deliveries: [] };
     this.log.push(record);
+    // Flattened once and serialised at most once, however many rules and targets see it.
+    let fields: EventFields | undefined;
+    let whole: string | undefined;
+    const wholeEvent = () => (whole ??= JSON.stringify(event));
     for (const rule of this.rules) {
-      if (!rule.enabled || rule.busName !== busName || !matchesEventPattern(rule.pattern, event))
-        continue;
+      if (!rule.enabled || rule.busName !== busName) continue;
+      fields ??= flattenEvent(event);
+      if (!matchesEventFields(rule.pattern, fields)) continue;
       for (const target of rule.targets) {
-        const delivery = this.deliver(rule, target, event, record);
+        const delivery = this.deliver(rule, target, event, record, wholeEvent);
         this.pending.add(delivery);
         void delivery.finally(() => this.pending.delete(delivery));
       }
@@ -177,17 +183,18 @@ export class LocalEventBuses {
     target: RuleTarget,
     event: Record<string, unknown>,
     record: BusEventRecord,
+    wholeEvent: () => string,
   ): Promise<void> {
     // Deliveries are asynchronous in EventBridge: PutEvents answers before any target runs.
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      await this.targets.deliver(target, this.inputFor(rule, target, event));
+      await this.targets.deliver(target, this.inputFor(rule, target, event, wholeEvent));
       record.deliveries.push({ rule: rule.name, target: target.arn, ok: true });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const code = error instanceof AwsServiceError ? error.code : 'SDK_CLIENT_ERROR';
       if (target.deadLetterArn !== undefined) {
-        this.targets.deadLetter(target.deadLetterArn, JSON.stringify(event), {
+        this.targets.deadLetter(target.deadLetterArn, wholeEvent(), {
           RULE_ARN: rule.arn,
           TARGET_ARN: target.arn,
           ERROR_CODE: code,
@@ -204,13 +211,18 @@ export class LocalEventBuses {
     }
   }
 
-  private inputFor(rule: RuleConfig, target: RuleTarget, event: Record<string, unknown>): string {
+  private inputFor(
+    rule: RuleConfig,
+    target: RuleTarget,
+    event: Record<string, unknown>,
+    wholeEvent: () => string,
+  ): string {
     if (target.input !== undefined) return target.input;
     if (target.inputPath !== undefined)
       return JSON.stringify(readJsonPath(event, target.inputPath) ?? null);
     if (target.inputTransformer !== undefined)
       return transformInput(target.inputTransformer, event, rule);
-    return JSON.stringify(event);
+    return wholeEvent();
   }
 
   private busOf(reference: string | undefined) {
@@ -218,9 +230,10 @@ export class LocalEventBuses {
     return this.buses.find((bus) => bus.name === name || bus.arn === name);
   }
 
-  private entryProblem(
+  /** The entry's parsed detail, or the error PutEvents answers for it. */
+  private checkEntry(
     entry: PutEventsEntry,
-  ): { ErrorCode: string; ErrorMessage: string } | undefined {
+  ): { ErrorCode: string; ErrorMessage: string } | { detail: Record<string, unknown> } {
     if (!entry.Source)
       return {
         ErrorCode: 'InvalidArgument',
@@ -242,7 +255,7 @@ export class LocalEventBuses {
         ErrorCode: 'InvalidArgument',
         ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.',
       };
-    if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES)
+    if (entrySize(entry) > MAX_ENTRY_BYTES)
       return {
         ErrorCode: 'InvalidArgument',
         ErrorMessage: 'Total size of the entries in the request is over the limit.',
@@ -251,9 +264,23 @@ export class LocalEventBuses {
       const detail = JSON.parse(entry.Detail) as unknown;
       if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
         throw new Error('not an object');
+      return { detail: detail as Record<string, unknown> };
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    return undefined;
   }
+}
+
+/**
+ * An entry's size as EventBridge counts it: 14 bytes for a Time, and the UTF-8 bytes of the
+ * Source, DetailType, Detail and each resource.
+ */
+function entrySize(entry: PutEventsEntry): number {
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])].reduce(
+      (total, text) => total + (text === undefined ? 0 : Buffer.byteLength(text)),
+      0,
+    )
+  );
 }

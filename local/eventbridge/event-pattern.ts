@@ -62,7 +62,14 @@ function parseJson(text: string): unknown {
  */
 export function matchesEventPattern(pattern: EventPattern, event: unknown): boolean {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
-  const fields = flattenEvent(event as Readonly<Record<string, unknown>>);
+  return matchesEventFields(pattern, flattenEvent(event as Readonly<Record<string, unknown>>));
+}
+
+/**
+ * The same, for an event already flattened ({@link flattenEvent}): a bus flattens each event
+ * once and matches it against all its rules.
+ */
+export function matchesEventFields(pattern: EventPattern, fields: EventFields): boolean {
   return pattern.branches.some((branch) => matchesBranch(branch, fields));
 }
 

@@ -42,23 +42,46 @@ describe('the audit detections pipeline', () => {
     });
   });
 
-  it('sends every Ward audit event on the audit bus to the detector, dead-lettering what fails', () => {
+  it('sends every Ward audit event on the audit bus through a queue to the detector in batches, dead-lettering what fails', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', 'AuditDetectionsQueue');
+    const deadLetters = logicalIdOf('AWS::SQS::Queue', 'AuditDetectionsDeadLetterQueue');
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: `ward-audit-detections-${config.stage}`,
       EventBusName: Match.anyValue(),
       EventPattern: { 'detail-type': [AUDIT_EVENT_DETAIL_TYPE], source: [{ prefix: 'ward.' }] },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [detectorFunction(), 'Arn'] },
-          DeadLetterConfig: { Arn: Match.anyValue() },
-          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+          Arn: { 'Fn::GetAtt': [queue, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 },
         }),
       ],
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 86_400,
     });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: detectorFunction() },
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // Nothing invokes the detector asynchronously any more: no retries or destinations of its own.
+    expect(
+      Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).filter((c) =>
+        JSON.stringify(c).includes(detectorFunction()),
+      ),
+    ).toEqual([]);
   });
 
   it('gives the detector its topics, the table and settings that parse, and lists its own rule as audit trail', () => {

@@ -162,20 +162,6 @@ const bySource = (metric: string, source: string) =>
   );
 
 describe('watching the watchers', () => {
-  it('given the detector failing on an event through Lambda’s retries, then the event goes to the detector’s dead-letter queue', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'AuditDetectionsDetector') },
-      MaximumRetryAttempts: 2,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: {
-            'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'AuditDetectionsDeadLetterQueue'), 'Arn'],
-          },
-        },
-      },
-    });
-  });
-
   it('given every alarm of the pipeline, then each pages on-call', () => {
     expect(watchAlarms().length).toBeGreaterThanOrEqual(9);
     for (const alarm of watchAlarms()) expect(alarm.AlarmActions).toEqual([{ Ref: pageTopicId() }]);

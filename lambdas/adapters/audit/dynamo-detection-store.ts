@@ -189,7 +189,7 @@ export class DynamoDetectionStore {
       ]),
     ].filter((write) => write !== undefined);
     if (writes.length === 0) return;
-    // One event touches a handful of items; a batch this large means something is wrong.
+    // One event touches a handful of items; the detector halves a batch that needs more.
     if (writes.length > TRANSACTION_LIMIT)
       throw new DetectionStoreError(
         `a detection batch needs ${writes.length} writes, more than one transaction holds (${TRANSACTION_LIMIT})`,

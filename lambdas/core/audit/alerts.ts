@@ -6,6 +6,8 @@ import type { Finding } from './detections/detection';
 export interface OpenAlert extends Alert {
   readonly dedupKey: string;
   readonly windowEndsAtMs: number;
+  /** A finding in it asked to page whatever its severity ({@link Finding.pages}). */
+  readonly pagesAnySeverity?: boolean;
 }
 
 export type Topic = 'alerts' | 'page';
@@ -23,9 +25,17 @@ const MAX_EVENT_IDS = 20;
 
 const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
-/** Only critical alerts page, and each alert pages at most once. */
-export function topicsFor(severity: Severity, alreadyPaged: boolean): Topic[] {
-  return severity === 'critical' && !alreadyPaged ? ['alerts', 'page'] : ['alerts'];
+/**
+ * Critical alerts page, and those whose detection asked to page; each alert pages at most once.
+ */
+export function topicsFor(
+  severity: Severity,
+  alreadyPaged: boolean,
+  pagesAnySeverity = false,
+): Topic[] {
+  return (severity === 'critical' || pagesAnySeverity) && !alreadyPaged
+    ? ['alerts', 'page']
+    : ['alerts'];
 }
 
 /**
@@ -54,7 +64,7 @@ export function groupFindings(
       decisions.set(finding.dedupKey, {
         alert,
         change: 'new',
-        topics: topicsFor(alert.severity, false),
+        topics: topicsFor(alert.severity, false, alert.pagesAnySeverity),
       });
       continue;
     }
@@ -67,10 +77,20 @@ export function groupFindings(
       summary: worse ? finding.summary : existing.summary,
       events: [...new Set([...existing.events, ...finding.eventIds])].slice(0, MAX_EVENT_IDS),
       notifyTeams: [...new Set([...existing.notifyTeams, ...finding.notifyTeams])].sort(),
+      ...(existing.pagesAnySeverity === true || finding.pages === true
+        ? { pagesAnySeverity: true }
+        : {}),
     };
+    // A finding that must page joining an alert that has not paged raises it as a worse one would.
+    const mustPage =
+      finding.pages === true && existing.pagesAnySeverity !== true && !existing.paged;
     const previous = decisions.get(finding.dedupKey)?.change;
     const change =
-      previous === 'new' ? 'new' : worse || previous === 'escalated' ? 'escalated' : 'counted';
+      previous === 'new'
+        ? 'new'
+        : worse || mustPage || previous === 'escalated'
+          ? 'escalated'
+          : 'counted';
     alerts.set(finding.dedupKey, alert);
     decisions.set(finding.dedupKey, { alert, change, topics: [] });
   }
@@ -78,7 +98,9 @@ export function groupFindings(
   for (const [key, decision] of decisions) {
     const pagedBefore = decision.change !== 'new' && (open.get(key)?.paged ?? false);
     const topics =
-      decision.change === 'counted' ? [] : topicsFor(decision.alert.severity, pagedBefore);
+      decision.change === 'counted'
+        ? []
+        : topicsFor(decision.alert.severity, pagedBefore, decision.alert.pagesAnySeverity);
     const alert = { ...decision.alert, paged: pagedBefore || topics.includes('page') };
     alerts.set(key, alert);
     decisions.set(key, { ...decision, alert, topics });
@@ -108,5 +130,6 @@ function openAlert(finding: Finding, windowEndsAtMs: number): OpenAlert {
     lastAt: finding.at,
     notifyTeams: [...finding.notifyTeams].sort(),
     windowEndsAtMs,
+    ...(finding.pages === true ? { pagesAnySeverity: true } : {}),
   };
 }

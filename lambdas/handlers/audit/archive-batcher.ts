@@ -4,6 +4,7 @@ import { AUDIT_METRICS } from '../../contracts/audit-metrics';
 import { appendBatch } from '../../core/audit/archive-writer';
 import { archive, logger } from './archive-context';
 import { countTotal } from './pipeline-metrics';
+import { detailOfQueuedEvent } from './queued-event';
 
 /**
  * One SQS batch of audit-bus events (as the archive rule delivered them) appended to the
@@ -15,7 +16,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const events: AuditEvent[] = [];
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
-    const parsed = AuditEventSchema.safeParse(detailOf(record.body));
+    const parsed = AuditEventSchema.safeParse(detailOfQueuedEvent(record.body));
     if (parsed.success) events.push(parsed.data);
     else {
       logger.error('a message on the archive queue is not a Ward audit event', {
@@ -44,12 +45,4 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     });
   }
   return { batchItemFailures: failures };
-}
-
-function detailOf(body: string): unknown {
-  try {
-    return (JSON.parse(body) as { detail?: unknown }).detail;
-  } catch {
-    return undefined;
-  }
 }

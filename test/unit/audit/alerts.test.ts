@@ -65,6 +65,27 @@ describe('grouping findings into alerts', () => {
     expect(again.decisions[0]?.topics).toEqual([]);
   });
 
+  it('given a high finding that asks to page (drift in production), then alerts and page once; a high one that does not ask only alerts', () => {
+    const paging = finding(0, { detection: 'promotion-drift', dedupKey: 'drift', pages: true });
+    const first = group([paging]);
+    expect(first.decisions[0]).toMatchObject({
+      topics: ['alerts', 'page'],
+      alert: { paged: true, severity: 'high' },
+    });
+    const again = group([{ ...paging, at: '2026-11-25T09:00:30.000Z' }], first.open);
+    expect(again.decisions[0]?.topics).toEqual([]);
+    expect(group([finding(0)]).decisions[0]?.topics).toEqual(['alerts']);
+  });
+
+  it('given a finding that asks to page joining an open alert that did not page, then it escalates to a page', () => {
+    const first = group([finding(0, { detection: 'promotion-drift', dedupKey: 'drift' })]);
+    const { decisions } = group(
+      [finding(5, { detection: 'promotion-drift', dedupKey: 'drift', pages: true })],
+      first.open,
+    );
+    expect(decisions[0]?.topics).toEqual(['alerts', 'page']);
+  });
+
   it('given a worse severity joining an open alert, then it is escalated and republished (and pages if critical)', () => {
     const first = group([finding(0, { severity: 'medium' })]);
     const { decisions } = group([finding(5, { severity: 'critical' })], first.open);

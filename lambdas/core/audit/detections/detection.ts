@@ -14,6 +14,11 @@ export interface Finding {
   /** Filters for `ward audit search` that show the events behind the finding. */
   readonly search: { readonly actor?: string; readonly action?: string; readonly service?: string };
   readonly context: Record<string, unknown>;
+  /**
+   * Pages on-call whatever the severity: for the few findings a detection's own rule says
+   * must wake someone (drift in production) without being critical.
+   */
+  readonly pages?: boolean;
 }
 
 export interface Evaluation<S> {
@@ -63,6 +68,7 @@ export function findingOf(
     eventIds?: readonly string[];
     notifyTeams?: readonly string[];
     context?: Record<string, unknown>;
+    pages?: boolean;
   },
 ): Finding {
   const { event, context } = enriched;
@@ -90,6 +96,7 @@ export function findingOf(
       ...(context.partial ? { partial: true, enrichmentFailures: context.failures } : {}),
       ...fields.context,
     },
+    ...(fields.pages === true ? { pages: true } : {}),
   };
 }
 

@@ -4,7 +4,10 @@ import { MINUTE, findingOf, stringDetail, type Detection } from './detection';
 
 const PRODUCTION = STAGES[STAGES.length - 1];
 
-/** A target that no longer matches its stage's bundle: high in production, medium elsewhere. */
+/**
+ * A target that no longer matches its stage's bundle: high in production, where it also pages
+ * (what runs in production is not what was approved), medium elsewhere.
+ */
 export function promotionDrift(): Detection {
   const detection: Detection = {
     name: 'promotion-drift',
@@ -20,6 +23,7 @@ export function promotionDrift(): Detection {
           findingOf(detection, enriched, {
             dedupKey: `${stage}:${enriched.event.target.id}`,
             severity: stage === PRODUCTION ? 'high' : 'medium',
+            pages: stage === PRODUCTION,
             summary: `${enriched.event.target.id} in ${stage} drifted from its bundle`,
             context: { stage, differences: enriched.event.details.differences },
           }),

@@ -13,12 +13,17 @@ const drift = (stage: string) =>
   );
 
 describe('detection: promotion drift', () => {
-  it('given drift in prod, then high', () => {
-    expect(run(promotionDrift(), [drift('prod')])[0]?.severity).toBe('high');
+  it('given drift in prod, then high, and it pages', () => {
+    expect(run(promotionDrift(), [drift('prod')])[0]).toMatchObject({
+      severity: 'high',
+      pages: true,
+    });
   });
 
-  it('given drift in s101, then medium', () => {
-    expect(run(promotionDrift(), [drift('s101')])[0]?.severity).toBe('medium');
+  it('given drift in s101, then medium, and it does not page', () => {
+    const [finding] = run(promotionDrift(), [drift('s101')]);
+    expect(finding?.severity).toBe('medium');
+    expect(finding?.pages).toBeUndefined();
   });
 
   it('given a verified stage, then nothing', () => {
