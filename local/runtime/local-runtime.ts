@@ -1,57 +1,35 @@
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import * as DynamoDbCommands from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatAccessLog } from '../apigateway/access-log';
 import { LocalHttpApi, type ApiRequestRecord } from '../apigateway/local-http-api';
 import { LocalIssuer } from '../apigateway/local-issuer';
 import { routeAuthorizers } from '../apigateway/route-authorizers';
-import { AwsServiceError } from '../aws-endpoint/aws-errors';
-import { handleJson } from '../aws-endpoint/json-protocol';
 import { LocalAwsEndpoint } from '../aws-endpoint/local-aws-endpoint';
-import { handleRoute53Resolver } from '../aws-endpoint/route53resolver-json-protocol';
-import { handleS3 } from '../aws-endpoint/s3-rest-protocol';
-import { handleSnsQuery } from '../aws-endpoint/sns-query-protocol';
-import { handleWafV2 } from '../aws-endpoint/wafv2-json-protocol';
-import { handleLambda } from '../aws-endpoint/lambda-rest-json-protocol';
-import { handleScheduler } from '../aws-endpoint/scheduler-rest-json-protocol';
-import { handleStsQuery } from '../aws-endpoint/sts-query-protocol';
-import type { LocalScheduler } from '../scheduler/local-scheduler';
-import type { LocalSts } from '../sts/local-sts';
-import { LocalComponents } from './components';
-import { breakGlassStandIns, localIdentityEnvironment } from './stand-in-configs';
+import { LocalMetrics } from '../cloudwatch/emf-metrics';
 import { LocalDnsFirewall } from '../dns-firewall/local-dns-firewall';
-import { LocalWafV2 } from '../waf/local-wafv2';
-import { LocalKms, keyConfigs } from '../kms/local-kms';
-import { LocalSchedules, scheduleConfigs } from '../event-buses/local-schedules';
-import { SqsEventSources, sqsEventSourceConfigs } from '../lambda/sqs-event-sources';
-import { tableDefinition } from '../cloudformation-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import { LocalEventBuses, type RuleTarget } from '../event-buses/local-event-buses';
+import { LocalSchedules, scheduleConfigs } from '../event-buses/local-schedules';
+import { LocalKms, keyConfigs } from '../kms/local-kms';
+import { asyncInvokeConfigs, invokeAsynchronously } from '../lambda/async-invocations';
 import { LocalFunction, type InvokeOutcome } from '../lambda/local-function';
+import { SqsEventSources, sqsEventSourceConfigs } from '../lambda/sqs-event-sources';
 import { LocalLogs } from '../logs/local-logs';
 import { LocalBuckets } from '../s3/local-buckets';
-import { LocalMetrics } from '../cloudwatch/emf-metrics';
-import { LocalParameters, ssmOperations } from '../ssm/local-parameters';
-import { LocalStreamSources } from './stream-sources';
-import { asyncInvokeConfigs, invokeAsynchronously } from '../lambda/async-invocations';
+import type { LocalScheduler } from '../scheduler/local-scheduler';
 import { LocalTopics } from '../sns/local-topics';
 import { LocalQueues } from '../sqs/local-queues';
+import { LocalParameters } from '../ssm/local-parameters';
 import { LocalStateMachines } from '../stepfunctions/local-state-machines';
+import type { LocalSts } from '../sts/local-sts';
 import type { StackTemplate } from '../template/cloudformation';
 import { buildLocalAssembly, type LocalAssembly } from '../template/local-assembly';
+import { LocalWafV2 } from '../waf/local-wafv2';
 import { adminHandler } from './admin-api';
+import { awsServiceHandlers } from './aws-service-handlers';
+import { clientEnvironmentFor } from './client-environment';
+import { LocalComponents } from './components';
 import { reservePort } from './ports';
-import {
-  eventBridgeOperations,
-  sqsOperations,
-  stepFunctionsOperations,
-} from './service-operations';
 import {
   bucketConfigs,
   busesOf,
@@ -64,7 +42,12 @@ import {
   topicConfigs,
   type FunctionDefinition,
 } from './resource-configs';
+import { deliverToRuleTarget } from './rule-targets';
+import { breakGlassStandIns, localIdentityEnvironment } from './stand-in-configs';
+import { stateMachineServices } from './state-machine-services';
+import { LocalStreamSources } from './stream-sources';
 import { supportReport, type SupportReport } from './support-report';
+import { createTables } from './tables';
 
 export interface LocalRuntimeOptions {
   readonly stacks: readonly StackTemplate[];
@@ -186,50 +169,17 @@ export class LocalRuntime {
       region,
       ...(options.log ? { log: options.log } : {}),
     });
-    const dynamo = () =>
-      new DynamoDBClient({
-        endpoint: this.urls.dynamoDbEndpoint,
-        region,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
-    let dynamoClient: DynamoDBClient | undefined;
     this.stateMachines = new LocalStateMachines(
       stateMachineConfigs(assembly),
-      {
-        invokeFunction: (arn, payload) => this.invoke(arn, payload),
-        putEvents: (entries) =>
-          this.buses.putEvents(
-            entries.map((e) => ({
-              ...e,
-              Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
-            })),
-          ),
-        publish: (topicArn, message, subject) => ({
-          MessageId: this.topics.publish(topicArn, {
-            message,
-            ...(subject !== undefined ? { subject } : {}),
-          }).messageId,
-        }),
-        sendMessage: (queueUrl, body, groupId) => {
-          const sent = this.queues.send(queueUrl, {
-            body,
-            ...(groupId !== undefined ? { groupId } : {}),
-          });
-          return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
-        },
-        startExecution: (arn, input, name) => this.stateMachines.startExecution(arn, input, name),
-        waitForExecution: async (arn) => this.stateMachines.waitFor(arn),
-        dynamodb: async (action, parameters) => {
-          const name = `${action.charAt(0).toUpperCase()}${action.slice(1)}Command`;
-          const Command = (
-            DynamoDbCommands as unknown as Record<string, new (input: unknown) => unknown>
-          )[name];
-          if (Command === undefined)
-            throw new AwsServiceError('States.TaskFailed', `DynamoDB has no operation ${action}`);
-          dynamoClient ??= dynamo();
-          return dynamoClient.send(new Command(parameters) as never);
-        },
-      },
+      stateMachineServices({
+        invoke: (arn, payload) => this.invoke(arn, payload),
+        buses: () => this.buses,
+        topics: this.topics,
+        queues: this.queues,
+        stateMachines: () => this.stateMachines,
+        dynamoDbEndpoint: () => this.urls.dynamoDbEndpoint,
+        region,
+      }),
       region,
       accountId,
     );
@@ -290,7 +240,7 @@ export class LocalRuntime {
     );
     runtime.dynamoDb = dynamoDb;
     try {
-      await runtime.createTables(region);
+      await createTables(runtime.assembly, runtime.dynamoDbEndpoint, region);
       runtime.startFunctions(region);
       await runtime.serve(apiPort, awsPort);
       await options.beforeEventSources?.(runtime);
@@ -325,26 +275,11 @@ export class LocalRuntime {
 
   /** The environment an SDK client needs to reach this runtime (what functions get too). */
   clientEnvironment(): Record<string, string> {
-    return {
-      AWS_REGION: this.options.region ?? 'eu-west-2',
-      AWS_DEFAULT_REGION: this.options.region ?? 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDbEndpoint,
-      AWS_ENDPOINT_URL_SFN: this.awsEndpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: this.awsEndpoint,
-      AWS_ENDPOINT_URL_SNS: this.awsEndpoint,
-      AWS_ENDPOINT_URL_SQS: this.awsEndpoint,
-      AWS_ENDPOINT_URL_S3: this.awsEndpoint,
-      AWS_ENDPOINT_URL_WAFV2: this.awsEndpoint,
-      AWS_ENDPOINT_URL_ROUTE53RESOLVER: this.awsEndpoint,
-      AWS_ENDPOINT_URL_STS: this.awsEndpoint,
-      AWS_ENDPOINT_URL_SCHEDULER: this.awsEndpoint,
-      AWS_ENDPOINT_URL_LAMBDA: this.awsEndpoint,
-      AWS_ENDPOINT_URL_KMS: this.awsEndpoint,
-      AWS_ENDPOINT_URL_SSM: this.awsEndpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
+    return clientEnvironmentFor({
+      region: this.options.region ?? 'eu-west-2',
+      awsEndpoint: this.awsEndpoint,
+      dynamoDbEndpoint: this.dynamoDbEndpoint,
+    });
   }
 
   /** Invokes a function by ARN or name and waits for its result (RequestResponse). */
@@ -409,62 +344,13 @@ export class LocalRuntime {
     });
   }
 
-  private async deliverToTarget(target: RuleTarget, input: string): Promise<void> {
-    const [, , service] = target.arn.split(':');
-    switch (service) {
-      case 'lambda':
-        this.invokeAsync(target.arn, JSON.parse(input), 'EventBridge');
-        return;
-      case 'states':
-        this.stateMachines.startExecution(target.arn, input);
-        return;
-      case 'sns':
-        this.topics.publish(target.arn, { message: input });
-        return;
-      case 'sqs':
-        this.queues.send(target.arn, {
-          body: input,
-          ...(target.sqsMessageGroupId !== undefined ? { groupId: target.sqsMessageGroupId } : {}),
-        });
-        return;
-      default:
-        return Promise.reject(
-          new AwsServiceError(
-            'UnsupportedTarget',
-            `targets of type ${service ?? target.arn} are not run locally`,
-          ),
-        );
-    }
-  }
-
-  private async createTables(region: string): Promise<void> {
-    const client = new DynamoDBClient({
-      endpoint: this.dynamoDbEndpoint,
-      region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  private deliverToTarget(target: RuleTarget, input: string): Promise<void> {
+    return deliverToRuleTarget(target, input, {
+      invokeAsync: (arn, event) => this.invokeAsync(arn, event, 'EventBridge'),
+      stateMachines: this.stateMachines,
+      topics: this.topics,
+      queues: this.queues,
     });
-    try {
-      for (const resource of this.assembly.ofType('AWS::DynamoDB::Table')) {
-        const definition = tableDefinition(resource.logicalId, resource.properties);
-        const TableName = resource.values.ref;
-        try {
-          await client.send(new CreateTableCommand({ ...definition.create, TableName }));
-        } catch (error) {
-          // A persisted data directory already holds the table from an earlier run.
-          if (!(error instanceof ResourceInUseException)) throw error;
-          continue;
-        }
-        if (definition.timeToLive !== undefined)
-          await client.send(
-            new UpdateTimeToLiveCommand({
-              TableName,
-              TimeToLiveSpecification: definition.timeToLive,
-            }),
-          );
-      }
-    } finally {
-      client.destroy();
-    }
   }
 
   private startFunctions(region: string): void {
@@ -539,24 +425,21 @@ export class LocalRuntime {
       );
       this.apis.push(api);
     }
-    const states = stepFunctionsOperations(this.stateMachines);
-    const events = eventBridgeOperations(this.buses);
-    const sqs = sqsOperations(this.queues);
     this.endpoint = new LocalAwsEndpoint(
-      {
-        states: (request) => handleJson(request, '1.0', states),
-        events: (request) => handleJson(request, '1.1', events),
-        sqs: (request) => handleJson(request, '1.0', sqs),
-        sns: (request) => handleSnsQuery(request, this.topics),
-        s3: (request) => handleS3(request, this.buckets),
-        wafv2: (request) => handleWafV2(request, this.waf),
-        route53resolver: (request) => handleRoute53Resolver(request, this.dnsFirewall),
-        sts: (request) => handleStsQuery(request, this.sts),
-        scheduler: (request) => handleScheduler(request, this.scheduler),
-        lambda: (request) => handleLambda(request, (name, payload) => this.invoke(name, payload)),
-        kms: (request) => handleJson(request, '1.1', this.kms.operations()),
-        ssm: (request) => handleJson(request, '1.1', ssmOperations(this.parameters)),
-      },
+      awsServiceHandlers({
+        stateMachines: this.stateMachines,
+        buses: this.buses,
+        queues: this.queues,
+        topics: this.topics,
+        buckets: this.buckets,
+        waf: this.waf,
+        dnsFirewall: this.dnsFirewall,
+        sts: this.sts,
+        scheduler: this.scheduler,
+        kms: this.kms,
+        parameters: this.parameters,
+        invoke: (name, payload) => this.invoke(name, payload),
+      }),
       adminHandler(this),
     );
     await this.endpoint.listen(awsPort);
