@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLEET_RESOURCE_PREFIX } from './promotion-contracts';
 
 /**
  * What the break-glass construct (CDK) and the break-glass function share: its environment,
@@ -34,13 +35,28 @@ export const BREAK_GLASS_OVERLAY_PREFIX = 'break-glass/';
 export const overlayKey = (stage: string, grantId: string) =>
   `${BREAK_GLASS_OVERLAY_PREFIX}${stage}/${grantId}.json`;
 
-/** The function's fixed name per stage: what `ward break-glass` invokes in an emergency. */
 /**
  * The role in each fleet stage's account that the break-glass function assumes to write its
  * DNS Firewall and WAF entries: it may touch only resources named for break glass.
  */
 export const FLEET_BREAK_GLASS_ROLE_NAME = 'ward-break-glass-apply';
+/**
+ * What every WAF IP set and rule group break glass writes in a fleet account is named with:
+ * the only WAF names `ward-break-glass-apply` may write, and ones promotion may not.
+ */
+export const FLEET_BREAK_GLASS_NAME_PREFIX = `${FLEET_RESOURCE_PREFIX}bg-`;
+/**
+ * The value of the `ward:owner` tag (`FLEET_OWNER_TAG_KEY`) on every DNS Firewall domain list
+ * and rule group break glass creates: the only ones `ward-break-glass-apply` may change.
+ */
+export const FLEET_BREAK_GLASS_OWNER = 'break-glass';
+/**
+ * The fixed name of the break-glass function's own role in Ward's account: the fleet
+ * accounts' `ward-break-glass-apply` trusts this role alone.
+ */
+export const breakGlassFunctionRoleName = (stage: string) => `ward-${stage}-break-glass-fn`;
 
+/** The function's fixed name per stage: what `ward break-glass` invokes in an emergency. */
 export const breakGlassFunctionName = (stage: string) => `ward-break-glass-${stage}`;
 export const breakGlassScheduleGroupName = (stage: string) => `ward-break-glass-${stage}`;
 

@@ -30,6 +30,37 @@ export const PROMOTION_TARGET_ROLE_NAMES = {
 } as const;
 export type PromotionTargetAccess = keyof typeof PROMOTION_TARGET_ROLE_NAMES;
 
+/**
+ * The promotion functions that reach the fleet stages, and the fleet role each may assume: the
+ * fleet accounts' roles trust these functions' roles alone, by name.
+ */
+export const PROMOTION_TARGET_FUNCTIONS = {
+  apply: 'apply',
+  verify: 'read',
+  drift: 'read',
+} as const satisfies Record<string, PromotionTargetAccess>;
+export type PromotionTargetFunction = keyof typeof PROMOTION_TARGET_FUNCTIONS;
+
+/** The fixed name of a promotion function's own role in Ward's account (fleet roles trust it). */
+export function promotionFunctionRoleName(stage: StageName, fn: PromotionTargetFunction): string {
+  return `ward-${stage}-promotion-${fn}-fn`;
+}
+
+/**
+ * What every WAF and DNS Firewall resource Ward writes in a fleet account is named with. WAF's
+ * ARNs carry the name, so the fleet roles may touch WAF resources with this prefix only.
+ */
+export const FLEET_RESOURCE_PREFIX = 'ward-';
+
+/**
+ * The tag every DNS Firewall domain list and rule group Ward creates carries, naming the part
+ * of Ward that owns it. Route 53 Resolver's ARNs carry an id, not the name, so the fleet roles
+ * tell their own lists and rule groups apart by this tag (`aws:ResourceTag`) instead.
+ */
+export const FLEET_OWNER_TAG_KEY = 'ward:owner';
+/** The owner tag's value on what promotion creates. */
+export const FLEET_PROMOTION_OWNER = 'promotion';
+
 const RoleArnSchema = z
   .string()
   .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN');
