@@ -47,11 +47,16 @@ export class EventBridgeAuditPublisher implements AuditPublisherPort {
     this.nextSequence = createSequencer(deps.producer ?? newProducerId());
   }
 
-  async publish(events: readonly AuditEvent[]): Promise<void> {
-    // Numbered before the first call, so a retried entry keeps its number.
-    const numbered = events.map((event) =>
+  /** Validates each event and numbers the ones without a number, in order. */
+  number(events: readonly AuditEvent[]): AuditEvent[] {
+    return events.map((event) =>
       AuditEventSchema.parse(event.sequence ? event : { ...event, sequence: this.nextSequence() }),
     );
+  }
+
+  async publish(events: readonly AuditEvent[]): Promise<void> {
+    // Numbered before the first call, so a retried entry keeps its number.
+    const numbered = this.number(events);
     for (let i = 0; i < numbered.length; i += 10) await this.put(numbered.slice(i, i + 10));
   }
 

@@ -59,6 +59,13 @@ export interface CallbackScheduler {
 }
 
 export interface AuditEmitter {
+  /**
+   * Gives each event that has none the next number of this producer's sequence, so an event
+   * spooled now keeps its place when it is delivered later (by another instance, perhaps)
+   * instead of leaving a gap the archive verifier would page on.
+   */
+  number(events: readonly AuditEvent[]): AuditEvent[];
+  /** Puts events on the bus; ones already numbered keep their numbers. */
   publish(events: readonly AuditEvent[]): Promise<void>;
 }
 

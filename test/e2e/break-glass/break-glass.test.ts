@@ -1,6 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { GrantLine } from '../../../cli/commands/break-glass-list';
 import type { GrantOutcome } from '../../../lambdas/core/break-glass/use-cases/grants';
+import { BREAK_GLASS_SOURCE } from '../../../lambdas/contracts/audit-sources';
 import { eventually } from '../../support/local-runtime';
 import { useBreakGlassRuntime } from './support';
 
@@ -107,7 +108,42 @@ describe('break glass through the local runtime', () => {
         30_000,
         'the spooled breakglass.granted event on the audit bus',
       );
-      await bg.cli(['revoke', outcome.grant.id], alice);
+      const revoked = await bg.cli(['revoke', outcome.grant.id], alice);
+      expect(revoked.code).toBe(0);
+
+      // Every step reaches the archive, and break glass's numbering there has no gap: the
+      // spooled event kept the number it was given, so the verifier has nothing to page on.
+      const archived = await eventually(
+        async () => {
+          const events = await bg.archivedEvents();
+          const steps = events
+            .filter((e) => e.details.grantId === outcome.grant.id)
+            .map((e) => e.action);
+          return steps.includes('breakglass.granted') && steps.includes('breakglass.revoked')
+            ? events
+            : undefined;
+        },
+        60_000,
+        'the grant and its revocation in the audit archive',
+      );
+      const mine = archived.filter((e) => e.details.grantId === outcome.grant.id);
+      expect(mine.map((e) => [e.action, e.actor.principal, e.actor.mfa])).toEqual([
+        ['breakglass.granted', 'alice@bank.example', true],
+        ['breakglass.revoked', 'alice@bank.example', true],
+      ]);
+      expect(mine[0]?.details).toMatchObject({ incident: 'INC-123' });
+      const numbers = new Map<string, number[]>();
+      for (const e of archived.filter((e) => e.source === BREAK_GLASS_SOURCE && e.sequence))
+        numbers.set(e.sequence!.producer, [
+          ...(numbers.get(e.sequence!.producer) ?? []),
+          e.sequence!.number,
+        ]);
+      expect(numbers.size).toBeGreaterThan(0);
+      for (const [producer, seen] of numbers)
+        expect({ producer, numbers: [...seen].sort((a, b) => a - b) }).toEqual({
+          producer,
+          numbers: seen.map((_, i) => i + 1),
+        });
     } finally {
       offPage();
       bg.runtime().buckets.put = put;

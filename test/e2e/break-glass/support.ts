@@ -1,3 +1,7 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { eventsOf } from '../../../cli/audit-archive-source';
+import { S3ArchiveStore } from '../../../lambdas/adapters/audit/s3-archive-store';
+import type { AuditEvent } from '../../../lambdas/contracts/audit-event';
 import { loadStageConfigs } from '../../../lib/config/stages';
 import type { BreakGlassSettingsInput } from '../../../lambdas/contracts/break-glass';
 import { alertTopicNames } from '../../../lambdas/contracts/audit-pipeline';
@@ -83,9 +87,23 @@ export function useBreakGlassRuntime(overrides: BreakGlassSettingsInput = {}) {
     return (await response.json()) as Record<string, unknown>;
   };
 
+  /** Every event in the audit archive's main chain: what `ward audit search` reads. */
+  const archivedEvents = async (): Promise<AuditEvent[]> => {
+    const bucket = runtime()
+      .buckets.configs()
+      .find((b) => /-audit-archive-/.test(b.name));
+    if (bucket === undefined) throw new Error('no audit archive bucket');
+    const store = new S3ArchiveStore({
+      client: new S3Client({ ...handle.clientConfig, forcePathStyle: true, maxAttempts: 1 }),
+      bucket: bucket.name,
+    });
+    return (await store.list('batches/main/')).flatMap(eventsOf);
+  };
+
   return {
     config,
     runtime,
+    archivedEvents,
     token,
     cli,
     invoke,

@@ -84,6 +84,9 @@ describe('granting break glass', () => {
     const outcome = await grantAccess(world.deps, ALICE, ask, 'c1');
     expect(outcome.audit).toBe('spooled');
     expect(world.spool.map((e) => e.action)).toEqual(['breakglass.granted']);
+    // Numbered before it was spooled: delivered later, it fills its own place in the sequence.
+    const numberedAs = world.spool[0]?.sequence;
+    expect(numberedAs).toEqual({ producer: 'bg-test', number: 1 });
     expect([...world.schedules.keys()]).toContain('spool-retry-2026-11-25-09-01');
     expect(world.pages.map((p) => p.subject)).toEqual([
       expect.stringContaining('[BREAK GLASS]'),
@@ -92,7 +95,9 @@ describe('granting break glass', () => {
     world.fail.delete('bus');
     expect(await sweep(world.deps, 'c2')).toMatchObject({ delivered: 1 });
     expect(world.spool).toEqual([]);
-    expect(world.bus.map((e) => e.action)).toEqual(['breakglass.granted']);
+    expect(world.bus.map((e) => [e.action, e.sequence])).toEqual([
+      ['breakglass.granted', numberedAs],
+    ]);
   });
 
   it('given the scheduler down, then the grant stands with a warning: readers drop it on time anyway', async () => {

@@ -50,6 +50,7 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
   const roles: RoleAssumption[] = [];
   const spool: AuditEvent[] = [];
   const bus: AuditEvent[] = [];
+  let numbered = 0;
   const pages: { subject: string; message: string }[] = [];
   const overlay = new Map<string, unknown>();
   const schedules = new Map<string, { when: Date; payload: Record<string, unknown> }>();
@@ -139,6 +140,10 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
       },
     },
     audit: {
+      number: (events) =>
+        events.map((e) =>
+          e.sequence ? e : { ...e, sequence: { producer: 'bg-test', number: (numbered += 1) } },
+        ),
       publish: async (events) => {
         step('bus');
         bus.push(...events);

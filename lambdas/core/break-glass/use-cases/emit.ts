@@ -47,8 +47,9 @@ const retryName = (when: Date) =>
  */
 export async function emit(
   deps: BreakGlassDependencies,
-  events: readonly AuditEvent[],
+  unnumbered: readonly AuditEvent[],
 ): Promise<{ delivery: Delivery; notes: EventNote[] }> {
+  const events = deps.audit.number(unnumbered);
   const notes = (delivery: Delivery) =>
     events.map((e) => ({ id: e.id, action: e.action, delivery, at: deps.now().toISOString() }));
   try {
