@@ -1,23 +1,23 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { goModulePath, readFleet, type TreeInput } from '../analyse-tree';
+import { join, resolve } from 'node:path';
+import { readFleet, type TreeInput } from '../analyse-tree';
 import { defaultConfig, parseConfig, RpcmapConfigError, type RpcmapConfig } from '../config';
 import type { FileFacts } from '../extract/facts';
 import { createGoParser, type GoParser } from '../extract/go-parser';
-import type { ManifestText, ParsedManifest } from '../manifests';
+import type { ParsedManifest } from '../manifests';
 import type { ScanResult, ScanWarning } from '../model';
 import { analysePackages, ANALYSIS_VERSION } from '../resolve/analyse';
-import { FindingSet, FindingTable } from '../resolve/findings';
-import { dirOf, Program, type GoModule } from '../resolve/program';
+import { dirOf, Program } from '../resolve/program';
 import { mapServices } from '../services';
 import { affectedPackages } from './affected';
-import { analyseFile, contentHash, type FileJob, type FileOutcome } from './file-analysis';
-import { RpcmapCacheError, withStamp, type CachedFile, type CachedPackage } from './cache-types';
+import { analyseFile, contentHash, type FileOutcome } from './file-analysis';
+import { RpcmapCacheError, withStamp, type CachedFile } from './cache-types';
 import { ScanCache } from './scan-cache';
-import { withSnippets } from './snippets';
 import { errorCode, walkTree, type WalkedFile, type WalkedTree } from './walk';
 import { WorkerPool } from './worker-pool';
+import { readManifestFiles, readModules, shown } from './scan-inputs';
+import { packageFindings, planReads } from './scan-phases';
 
 /** The root to scan is missing or not a directory. */
 export class RpcmapRootError extends Error {
@@ -155,32 +155,7 @@ async function scanTree(
   const reuse = cache.extractKey === extractKey;
   const walkMs = lap();
 
-  const entries = new Map<string, CachedFile>();
-  const toRead: FileJob[] = [];
-  const stamps = new Map<string, WalkedFile>();
-  for (const file of walked.goFiles) {
-    if (file.size > config.maxFileBytes) {
-      warnings.push({
-        file: file.path,
-        message: `larger than ${config.maxFileBytes} bytes (${file.size}); skipped`,
-      });
-      continue;
-    }
-    const known = reuse ? cache.files.get(file.path) : undefined;
-    if (
-      known !== undefined &&
-      known.size === file.size &&
-      known.mtimeMs === file.mtimeMs &&
-      known.ino === file.ino &&
-      known.mtimeMs < cache.trustedBefore
-    ) {
-      entries.set(file.path, known);
-      continue;
-    }
-    stamps.set(file.path, file);
-    const job = { absolute: file.absolute, path: file.path };
-    toRead.push(known ? { ...job, known: known.hash } : job);
-  }
+  const { entries, toRead, stamps } = planReads(walked.goFiles, config, cache, reuse, warnings);
 
   // Facts of the files parsed by this scan, decoded as they arrive: the main thread would
   // otherwise decode them all after the workers are done, with one core idle.
@@ -312,36 +287,13 @@ async function scanTree(
   const found = analysePackages(program, affected, fleet.context);
   const analyseMs = lap();
 
-  const table = reusable?.table ?? new FindingTable();
-  const packages = new Map<string, CachedPackage>();
-  const snippetLines = new Map<string, readonly string[] | undefined>();
-  const read = (path: string) => readFileSync(join(root, path), 'utf8');
-  const findings = new FindingSet();
-  let findingsUnchanged = reusable !== undefined;
-  for (const dir of program.dirs) {
-    const analysed = found.get(dir);
-    const before = reusable?.packages.get(dir);
-    let pkg: CachedPackage | undefined = before;
-    if (analysed) {
-      const packed = table.pack(withSnippets(analysed, read, snippetLines));
-      const deps = program.meta(dir)?.deps ?? [];
-      const fingerprint = fingerprints.get(dir) ?? '';
-      // Findings that come out the same are kept as they were (and need not be written).
-      const same =
-        before !== undefined &&
-        before.fingerprint === fingerprint &&
-        sameValues(before.deps, deps) &&
-        sameValues(before.findings, packed);
-      if (!same) {
-        pkg = { fingerprint, deps, findings: packed };
-        findingsUnchanged = false;
-      }
-    }
-    if (pkg === undefined) throw new RpcmapCacheError(`no findings for package ${dir}`);
-    packages.set(dir, pkg);
-    findings.addPacked(pkg.findings, table);
-  }
-  if (reusable && reusable.packages.size !== packages.size) findingsUnchanged = false;
+  const { table, packages, findings, findingsUnchanged } = packageFindings(
+    program,
+    found,
+    reusable,
+    fingerprints,
+    (path) => readFileSync(join(root, path), 'utf8'),
+  );
   const snippetsMs = lap();
 
   const input: TreeInput | undefined = options.withInput
@@ -426,67 +378,8 @@ export function loadConfig(root: string, configFile?: string): RpcmapConfig {
   return parseConfig(text, configFile ?? 'rpcmap.yaml');
 }
 
-function readModules(goMods: readonly WalkedFile[], warnings: ScanWarning[]): GoModule[] {
-  const modules: GoModule[] = [];
-  for (const goMod of goMods) {
-    try {
-      const path = goModulePath(readFileSync(goMod.absolute, 'utf8'));
-      const dir = goMod.path.includes('/') ? goMod.path.slice(0, goMod.path.lastIndexOf('/')) : '';
-      if (path) modules.push({ path, dir });
-      else warnings.push({ file: goMod.path, message: 'declares no module path; ignored' });
-    } catch (error) {
-      warnings.push({ file: goMod.path, message: `cannot read this file (${errorCode(error)})` });
-    }
-  }
-  return modules;
-}
-
-function readManifestFiles(
-  root: string,
-  entries: readonly string[],
-  warnings: ScanWarning[],
-): ManifestText[] {
-  const found: string[] = [];
-  const visit = (absolute: string) => {
-    const info = statSync(absolute, { throwIfNoEntry: false });
-    if (info?.isDirectory()) {
-      for (const entry of readdirSync(absolute, { recursive: true, withFileTypes: true })) {
-        if (entry.isFile() && /\.ya?ml$/.test(entry.name))
-          found.push(join(entry.parentPath, entry.name));
-      }
-    } else if (info?.isFile()) found.push(absolute);
-    else
-      warnings.push({
-        file: relative(root, absolute),
-        message: 'no such manifest file or directory',
-      });
-  };
-  for (const entry of entries) visit(resolve(root, entry));
-  const manifests: ManifestText[] = [];
-  for (const absolute of found.sort()) {
-    const path = relative(root, absolute).split(sep).join('/');
-    try {
-      manifests.push({ path, text: readFileSync(absolute, 'utf8') });
-    } catch (error) {
-      warnings.push({ file: path, message: `cannot read this manifest (${errorCode(error)})` });
-    }
-  }
-  return manifests;
-}
-
-/** A path for a warning: relative to the root when it is inside it. */
-function shown(root: string, path: string): string {
-  if (!isAbsolute(path)) return path;
-  const inside = relative(root, path);
-  return inside.startsWith('..') || isAbsolute(inside) ? path : inside.split(sep).join('/');
-}
-
 function sameStamp(a: CachedFile, b: WalkedFile): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
-}
-
-function sameValues<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 function sortWarnings(warnings: ScanWarning[]): ScanWarning[] {
