@@ -63,7 +63,7 @@ describe('WAFv2 target against the local stand-in', () => {
     const cdn = await wafClients('s101').CLOUDFRONT.send(
       new ListWebACLsCommand({ Scope: 'CLOUDFRONT' }),
     );
-    expect(cdn.WebACLs?.map((a) => a.Name)).toEqual(['checkout-cdn']);
+    expect(cdn.WebACLs?.map((a) => a.Name)).toEqual(['ward-checkout-cdn']);
   });
 
   it('given the bundle already applied, when applied again, then nothing is written (lock tokens unchanged)', async () => {
@@ -79,7 +79,7 @@ describe('WAFv2 target against the local stand-in', () => {
     const [summary] =
       (await client.send(new ListWebACLsCommand({ Scope: 'REGIONAL' }))).WebACLs ?? [];
     const got = await client.send(
-      new GetWebACLCommand({ Name: 'public-api', Scope: 'REGIONAL', Id: summary?.Id }),
+      new GetWebACLCommand({ Name: 'ward-public-api', Scope: 'REGIONAL', Id: summary?.Id }),
     );
     await client.send(
       new UpdateWebACLCommand({
@@ -108,7 +108,7 @@ describe('WAFv2 target against the local stand-in', () => {
     const [summary] =
       (await rival.send(new ListWebACLsCommand({ Scope: 'REGIONAL' }))).WebACLs ?? [];
     const got = await rival.send(
-      new GetWebACLCommand({ Name: 'public-api', Scope: 'REGIONAL', Id: summary?.Id }),
+      new GetWebACLCommand({ Name: 'ward-public-api', Scope: 'REGIONAL', Id: summary?.Id }),
     );
     await rival.send(
       new UpdateWebACLCommand({
