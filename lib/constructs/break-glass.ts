@@ -31,7 +31,6 @@ import {
   BreakGlassTableKeys,
   IDENTITY_JWKS_ENV,
   breakGlassFunctionName,
-  breakGlassFunctionRoleName,
   breakGlassScheduleGroupName,
   type BreakGlassRuntimeConfig,
   type BreakGlassSettings,
@@ -155,8 +154,6 @@ export class BreakGlass extends Construct {
     this.function = new WardFunction(this, 'Function', {
       entry: 'lambdas/handlers/break-glass/break-glass.ts',
       functionName: breakGlassFunctionName(stage),
-      // The fleet accounts' ward-break-glass-apply trusts this role alone, by name.
-      roleName: breakGlassFunctionRoleName(stage),
       serviceName: 'ward-break-glass',
       description:
         'Break glass: emergency access that pages first and works with the rest of Ward down',

@@ -142,7 +142,7 @@ describe('the fleet roles trust Ward’s account only, as the named function rol
       for (const role of Object.values(roles(stack))) expect(role.MaxSessionDuration).toBe(3600);
   });
 
-  it('given Ward’s services stack, then the trusted function roles exist there under those names', () => {
+  it('given Ward’s services stack, then the trusted promotion function roles exist there under those names', () => {
     const { services } = wardStacks({ ...configs[2]!, account: '444444444444' });
     const names = Object.values(Template.fromStack(services).findResources('AWS::IAM::Role')).map(
       (r) => (r as { Properties: { RoleName?: string } }).Properties.RoleName,
@@ -151,7 +151,6 @@ describe('the fleet roles trust Ward’s account only, as the named function rol
       'ward-prod-promotion-apply-fn',
       'ward-prod-promotion-verify-fn',
       'ward-prod-promotion-drift-fn',
-      'ward-prod-break-glass-fn',
     ])
       expect(names).toContain(name);
   });
