@@ -7,11 +7,13 @@ import {
   WARD_PIPELINE_STACK_NAME,
   WardPipelineStack,
 } from '../lib/pipeline/ward-pipeline-stack';
+import { addFleetAccessStacks } from '../lib/fleet-access/ward-fleet-access-stack';
 import { WardServicesStack, wardServicesStackName } from '../lib/ward-services-stack';
 import { WardStack, wardStackName } from '../lib/ward-stack';
 
 /**
- * The CDK app: a stateful and a services stack per stage, checked by cdk-nag at synth; or,
+ * The CDK app: a stateful and a services stack per stage and, per fleet account, the roles
+ * Ward assumes there, checked by cdk-nag at synth; or,
  * with `-c ward:pipeline=true`, the pipeline that deploys those stacks stage by stage.
  */
 function main(): void {
@@ -22,7 +24,8 @@ function main(): void {
   let pipelineSettings;
   try {
     stageConfigs = loadStageConfigs();
-    if (asPipeline) pipelineSettings = loadPipelineSettings();
+    // The fleet accounts' roles name the account each of Ward's stages runs in.
+    pipelineSettings = loadPipelineSettings();
   } catch (error) {
     if (!(error instanceof StageConfigError)) throw error;
     // A config mistake is the operator's to fix: show what is wrong, not a stack trace.
@@ -31,7 +34,7 @@ function main(): void {
     return;
   }
 
-  if (pipelineSettings !== undefined) {
+  if (asPipeline) {
     new WardPipelineStack(app, WARD_PIPELINE_STACK_NAME, {
       settings: pipelineSettings,
       stages: stageConfigs,
@@ -41,6 +44,8 @@ function main(): void {
       const data = new WardStack(app, wardStackName(config.stage), { config });
       new WardServicesStack(app, wardServicesStackName(config.stage), { config, data });
     }
+    // Deployed to each fleet account with its own credentials (`cdk deploy Ward-fleet-prod`).
+    addFleetAccessStacks(app, stageConfigs, pipelineSettings);
   }
   // cdk-nag 3 is a policy-validation plugin (not an aspect): any finding fails the synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

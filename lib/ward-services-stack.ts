@@ -59,6 +59,7 @@ export class WardServicesStack extends Stack {
       approvalConfigJson,
     });
     this.promotion = new PromotionWorkflow(this, 'PromotionWorkflow', {
+      stage: config.stage,
       table,
       auditBus: data.auditBus,
       bundleBucketName: bundleBucketName(config.stage),

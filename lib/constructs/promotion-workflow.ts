@@ -39,9 +39,11 @@ import {
 import {
   GATE_WINDOW_SECONDS,
   PROMOTION_ENV,
+  promotionFunctionRoleName,
   promotionTargetRoleArn,
   PromotionWorkflowError,
   type PromotionTargetAccess,
+  type PromotionTargetFunction,
   type PromotionTargets,
 } from '../../lambdas/contracts/promotion-contracts';
 import { STAGE_PARTITION_PREFIX } from '../../lambdas/contracts/registry-table';
@@ -51,6 +53,8 @@ import { grantPartitionWrite, grantTableRead } from './table-access';
 import { WardFunction } from './ward-function';
 
 export interface PromotionWorkflowProps {
+  /** Ward's stage this workflow runs in: names the roles the fleet accounts trust. */
+  readonly stage: StageName;
   readonly table: ITable;
   readonly auditBus: IEventBus;
   readonly bundleBucketName: string;
@@ -105,7 +109,7 @@ export class PromotionWorkflow extends Construct {
       [PROMOTION_ENV.bundleBucket]: props.bundleBucketName,
       [PROMOTION_ENV.manifestsBucket]: props.manifestsBucketName,
     };
-    const step = (name: string, handler: string) =>
+    const step = (name: string, handler: string, roleName?: string) =>
       new WardFunction(this, name, {
         entry: STEPS,
         handler,
@@ -113,16 +117,20 @@ export class PromotionWorkflow extends Construct {
         environment,
         timeout: Duration.minutes(5),
         memorySize: 1024,
+        ...(roleName === undefined ? {} : { roleName }),
       });
+    // The functions that reach the fleet accounts have fixed role names: the fleet roles trust
+    // exactly these (WardFleetAccessStack), by ARN, from Ward's account.
+    const fleetRole = (fn: PromotionTargetFunction) => promotionFunctionRoleName(props.stage, fn);
     const fns = {
       submit: step('SubmitFunction', 'submitPromotionStage'),
       hold: step('HoldAtGateFunction', 'holdPromotionAtGate'),
       expire: step('ExpireAtGateFunction', 'expirePromotionAtGate'),
       start: step('StartFunction', 'startPromotionStage'),
-      apply: step('ApplyFunction', 'applyPromotionStage'),
-      verify: step('VerifyFunction', 'verifyPromotionStage'),
+      apply: step('ApplyFunction', 'applyPromotionStage', fleetRole('apply')),
+      verify: step('VerifyFunction', 'verifyPromotionStage', fleetRole('verify')),
       fail: step('FailFunction', 'failPromotionStage'),
-      drift: step('DriftCheckFunction', 'checkPromotionDrift'),
+      drift: step('DriftCheckFunction', 'checkPromotionDrift', fleetRole('drift')),
     };
     // WAF and DNS Firewall live in each fleet stage's account: applying assumes the writing
     // role there, verifying and the drift check the reading one, and no other function either.

@@ -32,6 +32,12 @@ export interface WardFunctionProps {
    */
   readonly functionName?: string;
   /**
+   * A fixed name for the function's role, for a role another account trusts by name (the
+   * fleet accounts' roles name the promotion and break-glass functions' roles in their trust).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
+  /**
    * Environment variables, beyond the Powertools ones this construct sets.
    * @default - none
    */
@@ -65,6 +71,7 @@ export class WardFunction extends NodejsFunction {
     // Its own role, not Lambda's managed basic-execution policy (which may write any log group).
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      ...(props.roleName === undefined ? {} : { roleName: props.roleName }),
     });
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_YEAR,

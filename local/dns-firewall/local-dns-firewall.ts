@@ -8,7 +8,8 @@ import type { SigningCaller } from '../waf/signing-caller';
  * rule groups and rules per caller account and Region, with the service's contract enforced
  * (1,000 domains per UpdateFirewallDomains, domain syntax, the domains-per-list and
  * rules-per-group quotas, one rule per domain list in a group, unique priorities, BLOCK needs
- * a response, lists in use cannot be deleted, CreatorRequestId makes creates retry-safe),
+ * a response, lists in use cannot be deleted, CreatorRequestId makes creates retry-safe, tags
+ * given on create are validated and read back with ListTagsForResource),
  * answering with the exceptions the SDK raises. Updates complete at once, unlike AWS's
  * asynchronous UPDATING status. In memory.
  */
@@ -30,6 +31,7 @@ interface DomainList {
   readonly Arn: string;
   readonly Name: string;
   readonly CreatorRequestId: string;
+  readonly tags: Map<string, string>;
   readonly CreationTime: string;
   ModificationTime: string;
   domains: Set<string>;
@@ -40,6 +42,7 @@ interface RuleGroup {
   readonly Arn: string;
   readonly Name: string;
   readonly CreatorRequestId: string;
+  readonly tags: Map<string, string>;
   readonly CreationTime: string;
   /** Rules by domain list id: a group holds at most one rule per list. */
   readonly rules: Map<string, Record<string, unknown>>;
@@ -94,6 +97,7 @@ export class LocalDnsFirewall {
           CreatorRequestId: requestId,
           CreationTime: time,
           ModificationTime: time,
+          tags: tags(input.Tags),
           domains: new Set(),
         };
         account.lists.set(id, list);
@@ -156,6 +160,7 @@ export class LocalDnsFirewall {
           Name: name(input.Name),
           CreatorRequestId: requestId,
           CreationTime: this.now().toISOString(),
+          tags: tags(input.Tags),
           rules: new Map(),
         };
         account.groups.set(id, group);
@@ -173,6 +178,14 @@ export class LocalDnsFirewall {
           OwnerId: '000000000000',
           ShareStatus: 'NOT_SHARED',
         })),
+      ListTagsForResource: (input) => {
+        const arn = input.ResourceArn;
+        const owner = [...account.lists.values(), ...account.groups.values()].find(
+          (r) => r.Arn === arn,
+        );
+        if (owner === undefined) throw notFound(`resource ${String(arn)}`);
+        return page(input, 100, [...owner.tags].sort(), 'Tags', ([Key, Value]) => ({ Key, Value }));
+      },
       CreateFirewallRule: (input) => {
         const group = this.group(account, input.FirewallRuleGroupId);
         const list = this.list(account, input.FirewallDomainListId);
@@ -288,12 +301,12 @@ export class LocalDnsFirewall {
 }
 
 function describeList(list: DomainList) {
-  const { domains, ...rest } = list;
+  const { domains, tags: _tags, ...rest } = list;
   return { ...rest, DomainCount: domains.size, Status: 'COMPLETE', StatusMessage: 'Created' };
 }
 
 function describeGroup(group: RuleGroup) {
-  const { rules, ...rest } = group;
+  const { rules, tags: _tags, ...rest } = group;
   return {
     ...rest,
     RuleCount: rules.size,
@@ -335,6 +348,29 @@ function text(value: unknown, field: string, max: number): string {
       `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length between 1 and ${max}`,
     );
   return value;
+}
+
+/**
+ * `Tags` on create, as the API takes them: at most 200 `{Key, Value}`, keys 1 to 128 and
+ * values 0 to 256 characters, each key once, none starting with the reserved `aws:`.
+ */
+function tags(value: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  if (value === undefined) return found;
+  if (!Array.isArray(value) || value.length > 200)
+    throw validation('Tags must be a list of at most 200 tags');
+  for (const tag of value as unknown[]) {
+    const { Key: key, Value: val } = (tag ?? {}) as Record<string, unknown>;
+    if (typeof key !== 'string' || key.length < 1 || key.length > 128)
+      throw validation(`Tag key ${String(key)} must be 1 to 128 characters`);
+    if (typeof val !== 'string' || val.length > 256)
+      throw validation(`Tag ${key} needs a Value of at most 256 characters`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw validation(`Tag key ${key} uses the reserved prefix aws:`);
+    if (found.has(key)) throw validation(`Tag key ${key} is given twice`);
+    found.set(key, val);
+  }
+  return found;
 }
 
 function name(value: unknown): string {

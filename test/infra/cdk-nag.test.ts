@@ -4,7 +4,9 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { STAGES } from '../../lambdas/contracts/stages';
-import { loadStageConfigs } from '../../lib/config/stages';
+import { loadPipelineSettings, loadStageConfigs } from '../../lib/config/stages';
+import { wardFleetAccessStackName } from '../../lib/fleet-access/fleet-access-plan';
+import { addFleetAccessStacks } from '../../lib/fleet-access/ward-fleet-access-stack';
 import { wardServicesStackName } from '../../lib/ward-services-stack';
 import { wardStackName } from '../../lib/ward-stack';
 import { shippedConfig, testApp, wardStacks } from './support/ward-app';
@@ -176,10 +178,14 @@ describe('cdk-nag harness', () => {
   it('given the app as bin/app.ts builds it, synth passes cdk-nag and CloudFormation validation', () => {
     const app = testApp({ builtinCloudFormationValidation: true });
     for (const config of loadStageConfigs()) wardStacks(config, app);
+    addFleetAccessStacks(app, loadStageConfigs(), loadPipelineSettings());
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     const assembly = app.synth();
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(
-      STAGES.flatMap((stage) => [wardStackName(stage), wardServicesStackName(stage)]).sort(),
+      [
+        ...STAGES.flatMap((stage) => [wardStackName(stage), wardServicesStackName(stage)]),
+        ...STAGES.map((stage) => wardFleetAccessStackName([stage])),
+      ].sort(),
     );
   });
 });

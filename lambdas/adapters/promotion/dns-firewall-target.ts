@@ -12,6 +12,7 @@ import {
   type FirewallRule,
   type Route53ResolverClient,
 } from '@aws-sdk/client-route53resolver';
+import { FLEET_OWNER_TAG_KEY, FLEET_PROMOTION_OWNER } from '../../contracts/promotion-contracts';
 import { canonicalJson, sha256Hex } from '../../core/canonical-json';
 import {
   DNS_FIREWALL_FILE_PREFIX,
@@ -32,6 +33,11 @@ import {
 import { CallCounter, parseBundleJson, TargetApplyError } from './target-apply-error';
 
 const NAME = 'dns-firewall';
+/**
+ * On every domain list and rule group promotion creates: the fleet roles let promotion change
+ * only what carries it (Resolver ARNs hold ids, not names) and break glass never.
+ */
+const OWNER_TAGS = [{ Key: FLEET_OWNER_TAG_KEY, Value: FLEET_PROMOTION_OWNER }];
 /** The rule fields Ward sets; a hand-made change to any of them is drift. */
 const RULE_FIELDS = [
   'Name',
@@ -112,7 +118,7 @@ class DnsSession {
     let id = lists.get(list.create.Name)?.Id;
     if (id === undefined) {
       const created = await this.counter.count(() =>
-        this.client.send(new CreateFirewallDomainListCommand(list.create)),
+        this.client.send(new CreateFirewallDomainListCommand({ ...list.create, Tags: OWNER_TAGS })),
       );
       id = created.FirewallDomainList?.Id;
       if (id === undefined)
@@ -139,7 +145,7 @@ class DnsSession {
     let groupId = groups.get(group.create.Name)?.Id;
     if (groupId === undefined) {
       const created = await this.counter.count(() =>
-        this.client.send(new CreateFirewallRuleGroupCommand(group.create)),
+        this.client.send(new CreateFirewallRuleGroupCommand({ ...group.create, Tags: OWNER_TAGS })),
       );
       groupId = created.FirewallRuleGroup?.Id;
       if (groupId === undefined)

@@ -1,6 +1,8 @@
 import { canonicalJson, sha256Hex } from '../canonical-json';
 import { ensureValidRuleSet, type RuleSet } from '../rules/rule-set';
+import { FLEET_RESOURCE_PREFIX } from '../../contracts/promotion-contracts';
 import { reference } from './references';
+import { RESERVED_NAME_START } from './waf-checks';
 
 /**
  * Compiles egress rules to Route 53 Resolver DNS Firewall for workloads outside Kubernetes:
@@ -154,7 +156,11 @@ export function compileDnsFirewall(
     if (!/^[A-Za-z0-9._-]+$/.test(group.name)) {
       problems.push(`${where}: use letters, digits, ".", "_" and "-" only`);
     }
-    const groupName = safeName(`ward-${group.name}`);
+    if (group.name.startsWith(RESERVED_NAME_START))
+      problems.push(
+        `${where}: names starting with "${RESERVED_NAME_START}" are reserved for break glass's DNS Firewall resources`,
+      );
+    const groupName = safeName(`${FLEET_RESOURCE_PREFIX}${group.name}`);
     if (seenNames.has(groupName))
       problems.push(`${where}: its DNS Firewall name ${groupName} is taken by another group`);
     seenNames.add(groupName);

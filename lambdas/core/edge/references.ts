@@ -1,7 +1,7 @@
 /**
  * Compiled WAF and DNS Firewall requests refer to IP sets, regex pattern sets and domain
  * lists that exist only once a target has created them, by ARN or id. The bundle cannot know
- * those, so it names them with a placeholder (`ward-ref:ipset/public-api-allow-v4`) in the
+ * those, so it names them with a placeholder (`ward-ref:ipset/ward-public-api-allow-v4`) in the
  * exact field the API takes; the target adapter swaps each one for the real value.
  */
 export const REFERENCE_PREFIX = 'ward-ref:';

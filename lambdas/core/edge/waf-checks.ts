@@ -1,3 +1,5 @@
+import { FLEET_BREAK_GLASS_NAME_PREFIX } from '../../contracts/break-glass';
+import { FLEET_RESOURCE_PREFIX } from '../../contracts/promotion-contracts';
 import { cidrsOverlap, isCidr, parseCidr, type Cidr } from './cidr';
 import type { EdgeRuleProblem } from './edge-rules-error';
 import type { EdgeEndpoint, RateLimit } from './waf-config-schema';
@@ -6,6 +8,22 @@ import { managedRuleGroupCapacity } from './waf-managed-groups';
 /** Names the compiler gives the IP list rules; no other rule of the endpoint may take them. */
 export const IP_ALLOW_RULE = 'ip-allow-list';
 export const IP_DENY_RULE = 'ip-deny-list';
+
+/**
+ * The name of a WAF resource Ward writes for an endpoint (`ward-public-api`,
+ * `ward-public-api-allow-v4`): the fleet roles may write WAF resources with the prefix only.
+ */
+export function wafResourceName(...parts: readonly string[]): string {
+  return `${FLEET_RESOURCE_PREFIX}${parts.join('-')}`;
+}
+
+/**
+ * The endpoint names whose WAF resources would fall in break glass's namespace (`ward-bg-`),
+ * which promotion may not write: refused here rather than failing at apply time.
+ */
+export const RESERVED_NAME_START = FLEET_BREAK_GLASS_NAME_PREFIX.slice(
+  FLEET_RESOURCE_PREFIX.length,
+);
 
 /** The rule name a managed group gets in the web ACL. */
 export function managedRuleName(group: { vendor: string; name: string }): string {
@@ -25,6 +43,11 @@ export function endpointProblems(endpoint: EdgeEndpoint): EdgeRuleProblem[] {
       message,
     });
 
+  if (endpoint.endpoint.startsWith(RESERVED_NAME_START))
+    report(
+      undefined,
+      `endpoint names starting with "${RESERVED_NAME_START}" are reserved: WAF names starting with ${FLEET_BREAK_GLASS_NAME_PREFIX} belong to break glass`,
+    );
   const names = [
     ...(endpoint.ipAllowList.length > 0 ? [IP_ALLOW_RULE] : []),
     ...(endpoint.ipDenyList.length > 0 ? [IP_DENY_RULE] : []),

@@ -1,7 +1,13 @@
 import { canonicalJson } from '../canonical-json';
 import { compareCidrs, isCidr, parseCidr, type Cidr, type IpVersion } from './cidr';
 import { EdgeRulesError, schemaProblems, type EdgeRuleProblem } from './edge-rules-error';
-import { endpointProblems, IP_ALLOW_RULE, IP_DENY_RULE, managedRuleName } from './waf-checks';
+import {
+  endpointProblems,
+  IP_ALLOW_RULE,
+  IP_DENY_RULE,
+  managedRuleName,
+  wafResourceName,
+} from './waf-checks';
 import { EdgeRulesSchema, type EdgeEndpoint, type ManagedRuleGroup } from './waf-config-schema';
 import { DEFAULT_WAF_LIMITS, WAF_FIXED_LIMITS, type WafLimits } from './waf-limits';
 import { managedRuleGroupCapacity } from './waf-managed-groups';
@@ -125,6 +131,9 @@ export function edgeRuleFiles(endpoints: readonly CompiledEndpoint[]): Map<strin
   );
 }
 
+/** The longest name WAF accepts for a web ACL, IP set or regex pattern set. */
+const WAF_NAME_MAX = 128;
+
 interface PendingRule {
   readonly name: string;
   readonly built: Built;
@@ -146,11 +155,16 @@ function compileEndpoint(
   const regexSets: RegexPatternSet[] = [];
   const context = (rule: string): BuildContext => ({
     scope: endpoint.scope,
-    nameStem: `${endpoint.endpoint}-${rule}`,
+    nameStem: wafResourceName(endpoint.endpoint, rule),
     regexSets,
   });
   const ipSets: WafIpSet[] = [];
   const pending: PendingRule[] = [];
+  // Which rule each IP set and regex pattern set is for, so a name too long names its rule.
+  const setOwner = new Map<string, string>();
+  const claimRegexSets = (rule: string, from: number) => {
+    for (const set of regexSets.slice(from)) setOwner.set(set.Name, rule);
+  };
 
   const ipRule = (
     rule: string,
@@ -169,6 +183,7 @@ function compileEndpoint(
       }
     }
     ipSets.push(...sets);
+    for (const set of sets) setOwner.set(set.Name, rule);
     pending.push({
       name: rule,
       built: ipSetsStatement(sets.map((s) => s.Name)),
@@ -186,18 +201,22 @@ function compileEndpoint(
     });
   }
   for (const rule of byName(endpoint.rateLimits)) {
+    const from = regexSets.length;
     pending.push({
       name: rule.name,
       built: rateBasedStatement(rule, context(rule.name)),
       action: actionJson(rule.action),
     });
+    claimRegexSets(rule.name, from);
   }
   for (const rule of byOrderThenName(endpoint.customRules, (r) => r.name)) {
+    const from = regexSets.length;
     pending.push({
       name: rule.name,
       built: matchStatement(rule.when, context(rule.name)),
       action: actionJson(rule.action),
     });
+    claimRegexSets(rule.name, from);
   }
   for (const group of byOrderThenName(endpoint.managedRuleGroups, managedRuleName)) {
     pending.push({
@@ -220,11 +239,18 @@ function compileEndpoint(
       `${references} IP set and regex pattern set references, over WAF's ${WAF_FIXED_LIMITS.referenceStatementsPerWebAcl} per web ACL`,
     );
   }
+  // WAF names are at most 128 characters, and Ward's carry the `ward-` prefix on top.
+  const aclName = wafResourceName(endpoint.endpoint);
+  if (aclName.length > WAF_NAME_MAX)
+    report(
+      undefined,
+      `the web ACL name ${aclName} is ${aclName.length} characters, over WAF's ${WAF_NAME_MAX}; shorten the endpoint name`,
+    );
   for (const name of [...ipSets, ...regexSets].map((s) => s.Name)) {
-    if (name.length > 128)
+    if (name.length > WAF_NAME_MAX)
       report(
-        undefined,
-        `the derived name ${name} is over 128 characters; shorten the endpoint or rule name`,
+        setOwner.get(name),
+        `the derived name ${name} is ${name.length} characters, over WAF's ${WAF_NAME_MAX}; shorten the endpoint or rule name`,
       );
   }
 
@@ -255,7 +281,7 @@ function compileEndpoint(
     ipSets,
     regexPatternSets: regexSets,
     webAcl: {
-      Name: endpoint.endpoint,
+      Name: aclName,
       Scope: endpoint.scope,
       DefaultAction: actionJson(endpoint.defaultAction),
       Description: endpoint.description ?? `Ward edge rules for ${endpoint.endpoint}`,
@@ -278,7 +304,7 @@ function ipSetsFor(endpoint: EdgeEndpoint, suffix: string, list: readonly string
     .map((version) => ({ version, addresses: [...new Set(family(version).map((c) => c.text))] }))
     .filter(({ addresses }) => addresses.length > 0)
     .map(({ version, addresses }) => ({
-      Name: `${endpoint.endpoint}-${suffix}-${version === 'IPV4' ? 'v4' : 'v6'}`,
+      Name: wafResourceName(endpoint.endpoint, suffix, version === 'IPV4' ? 'v4' : 'v6'),
       Scope: endpoint.scope,
       IPAddressVersion: version,
       Addresses: addresses,

@@ -50,7 +50,7 @@ export interface Built {
 /** What statement builders need from the rule they belong to. */
 export interface BuildContext {
   readonly scope: 'REGIONAL' | 'CLOUDFRONT';
-  /** Stem for names of objects a statement creates, e.g. `public-api-block-scanners`. */
+  /** Stem for names of objects a statement creates, e.g. `ward-public-api-block-scanners`. */
   readonly nameStem: string;
   /** Collects the regex pattern sets the statements refer to. */
   readonly regexSets: RegexPatternSet[];

@@ -46,11 +46,11 @@ function ended(id: string) {
 
 describe('promotion failures and the stage lanes', () => {
   it('given another writer changes s102’s web ACL right after Ward applies it, then s102’s verification fails, the pipeline stops there, the failure alerts, and the bundle cannot be promoted past it', async () => {
-    // Someone else (a console user, Firewall Manager) rewrites public-api in s102's account
+    // Someone else (a console user, Firewall Manager) rewrites ward-public-api in s102's account
     // the moment Ward's write lands: what s102 then holds is not the bundle.
     const off = ward.runtime.waf.onWrite((write) => {
       if (write.caller.account !== FLEET_ACCOUNTS.s102 || write.kind !== 'webacl') return;
-      if (write.name !== 'public-api') return;
+      if (write.name !== 'ward-public-api') return;
       off();
       const waf = ward.runtime.waf.operations(write.caller);
       const operation = (name: string) => {

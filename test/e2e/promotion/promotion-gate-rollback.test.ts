@@ -22,11 +22,11 @@ const ward = useWardRuntime();
 /** The per-ip rate limit of public-api as the stage's WAF holds it, or undefined without the ACL. */
 async function perIpLimit(waf: WAFV2Client): Promise<number | undefined> {
   const acl = (await waf.send(new ListWebACLsCommand({ Scope: 'REGIONAL' }))).WebACLs?.find(
-    (a) => a.Name === 'public-api',
+    (a) => a.Name === 'ward-public-api',
   );
   if (acl === undefined) return undefined;
   const got = await waf.send(
-    new GetWebACLCommand({ Name: 'public-api', Scope: 'REGIONAL', Id: acl.Id }),
+    new GetWebACLCommand({ Name: 'ward-public-api', Scope: 'REGIONAL', Id: acl.Id }),
   );
   return got.WebACL?.Rules?.find((r) => r.Name === 'per-ip')?.Statement?.RateBasedStatement?.Limit;
 }
@@ -69,7 +69,7 @@ describe('promotion through the prod gate, by hand and back', () => {
       const { waf, cloudfront } = stageClients(ward, stage);
       expect(await perIpLimit(waf)).toBe(2000);
       const cdn = await cloudfront.send(new ListWebACLsCommand({ Scope: 'CLOUDFRONT' }));
-      expect(cdn.WebACLs?.map((a) => a.Name)).toEqual(['checkout-cdn']);
+      expect(cdn.WebACLs?.map((a) => a.Name)).toEqual(['ward-checkout-cdn']);
       expect(await dnsFirewallOf(stage, 'batch-vpc')).toEqual({
         domains: ['data.fixer.io'],
         rules: ['100 allow-egress ALLOW', '9900 block-everything-else BLOCK'],

@@ -72,7 +72,7 @@ describe('fleet stages as accounts of their own, through AssumeRole', () => {
     const s101Acls = await accounts
       .wafFor('s101')
       .REGIONAL.send(new ListWebACLsCommand({ Scope: 'REGIONAL' }));
-    expect(s101Acls.WebACLs?.map((a) => a.Name)).toEqual(['public-api']);
+    expect(s101Acls.WebACLs?.map((a) => a.Name)).toEqual(['ward-public-api']);
     expect(s101Acls.WebACLs?.[0]?.ARN).toMatch(/^arn:aws:wafv2:eu-west-2:222222222222:/);
     // s102 is another account: nothing there until the bundle is applied to s102.
     const s102Before = await accounts

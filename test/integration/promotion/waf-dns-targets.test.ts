@@ -1,6 +1,8 @@
 import {
   GetFirewallDomainListCommand,
   ListFirewallDomainListsCommand,
+  ListFirewallRuleGroupsCommand,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-route53resolver';
 import {
   GetWebACLCommand,
@@ -12,6 +14,10 @@ import {
   type WAFV2Client,
 } from '@aws-sdk/client-wafv2';
 import { DnsFirewallTarget } from '../../../lambdas/adapters/promotion/dns-firewall-target';
+import {
+  FLEET_OWNER_TAG_KEY,
+  FLEET_PROMOTION_OWNER,
+} from '../../../lambdas/contracts/promotion-contracts';
 import { TargetApplyError } from '../../../lambdas/adapters/promotion/target-apply-error';
 import { WafV2Target, wafV2Clients } from '../../../lambdas/adapters/promotion/wafv2-target';
 import type { StageName } from '../../../lambdas/core/promotion/stages';
@@ -63,7 +69,7 @@ describe('WAFv2 target against the local stand-in', () => {
     const cdn = await wafClients('s101').CLOUDFRONT.send(
       new ListWebACLsCommand({ Scope: 'CLOUDFRONT' }),
     );
-    expect(cdn.WebACLs?.map((a) => a.Name)).toEqual(['checkout-cdn']);
+    expect(cdn.WebACLs?.map((a) => a.Name)).toEqual(['ward-checkout-cdn']);
   });
 
   it('given the bundle already applied, when applied again, then nothing is written (lock tokens unchanged)', async () => {
@@ -79,7 +85,7 @@ describe('WAFv2 target against the local stand-in', () => {
     const [summary] =
       (await client.send(new ListWebACLsCommand({ Scope: 'REGIONAL' }))).WebACLs ?? [];
     const got = await client.send(
-      new GetWebACLCommand({ Name: 'public-api', Scope: 'REGIONAL', Id: summary?.Id }),
+      new GetWebACLCommand({ Name: 'ward-public-api', Scope: 'REGIONAL', Id: summary?.Id }),
     );
     await client.send(
       new UpdateWebACLCommand({
@@ -108,7 +114,7 @@ describe('WAFv2 target against the local stand-in', () => {
     const [summary] =
       (await rival.send(new ListWebACLsCommand({ Scope: 'REGIONAL' }))).WebACLs ?? [];
     const got = await rival.send(
-      new GetWebACLCommand({ Name: 'public-api', Scope: 'REGIONAL', Id: summary?.Id }),
+      new GetWebACLCommand({ Name: 'ward-public-api', Scope: 'REGIONAL', Id: summary?.Id }),
     );
     await rival.send(
       new UpdateWebACLCommand({
@@ -181,6 +187,19 @@ describe('DNS Firewall target against the local stand-in', () => {
     const bundle = exampleBundle(1);
     await dns.apply({ stage: 's101', bundle, results: [] });
     expect(await dns.readBack('s101', bundle)).toEqual(expectedHashes(bundle, dns.ownedPrefixes));
+  });
+
+  it('given a bundle applied, then every domain list and rule group it created is tagged ward:owner=promotion (what the fleet role lets promotion change)', async () => {
+    const client = endpoint.route53('s101');
+    const arns = [
+      ...((await client.send(new ListFirewallDomainListsCommand({}))).FirewallDomainLists ?? []),
+      ...((await client.send(new ListFirewallRuleGroupsCommand({}))).FirewallRuleGroups ?? []),
+    ].map((r) => r.Arn);
+    expect(arns.length).toBeGreaterThan(2);
+    for (const arn of arns)
+      expect(
+        (await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags,
+      ).toEqual([{ Key: FLEET_OWNER_TAG_KEY, Value: FLEET_PROMOTION_OWNER }]);
   });
 
   it('given the bundle already applied, when applied again, then no domain list is modified', async () => {

@@ -88,25 +88,25 @@ describe('compileEdgeRules: the example config (golden files)', () => {
     const compiled = endpoint(compileEdgeRules(example()), 'public-api');
     expect(compiled.ipSets).toEqual([
       {
-        Name: 'public-api-allow-v4',
+        Name: 'ward-public-api-allow-v4',
         Scope: 'REGIONAL',
         IPAddressVersion: 'IPV4',
         Addresses: ['203.0.113.0/24'],
       },
       {
-        Name: 'public-api-allow-v6',
+        Name: 'ward-public-api-allow-v6',
         Scope: 'REGIONAL',
         IPAddressVersion: 'IPV6',
         Addresses: ['2001:db8:1234::/48'],
       },
       {
-        Name: 'public-api-deny-v4',
+        Name: 'ward-public-api-deny-v4',
         Scope: 'REGIONAL',
         IPAddressVersion: 'IPV4',
         Addresses: ['192.0.2.66/32', '198.51.100.0/24'],
       },
       {
-        Name: 'public-api-deny-v6',
+        Name: 'ward-public-api-deny-v6',
         Scope: 'REGIONAL',
         IPAddressVersion: 'IPV6',
         Addresses: ['2001:db8:dead::/48'],
@@ -115,8 +115,8 @@ describe('compileEdgeRules: the example config (golden files)', () => {
     expect(compiled.webAcl.Rules[0]?.Statement).toEqual({
       OrStatement: {
         Statements: [
-          { IPSetReferenceStatement: { ARN: 'ward-ref:ipset/public-api-allow-v4' } },
-          { IPSetReferenceStatement: { ARN: 'ward-ref:ipset/public-api-allow-v6' } },
+          { IPSetReferenceStatement: { ARN: 'ward-ref:ipset/ward-public-api-allow-v4' } },
+          { IPSetReferenceStatement: { ARN: 'ward-ref:ipset/ward-public-api-allow-v6' } },
         ],
       },
     });
@@ -168,7 +168,7 @@ describe('compileEdgeRules: the example config (golden files)', () => {
     const compiled = endpoint(compileEdgeRules(example()), 'public-api');
     expect(compiled.regexPatternSets).toEqual([
       {
-        Name: 'public-api-scanner-user-agents-1',
+        Name: 'ward-public-api-scanner-user-agents-1',
         Scope: 'REGIONAL',
         RegularExpressionList: [
           { RegexString: 'masscan' },

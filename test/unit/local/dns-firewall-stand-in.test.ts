@@ -2,6 +2,7 @@ import {
   CreateFirewallDomainListCommand,
   CreateFirewallRuleCommand,
   CreateFirewallRuleGroupCommand,
+  ListTagsForResourceCommand,
   ResourceNotFoundException,
   Route53ResolverClient,
   UpdateFirewallDomainsCommand,
@@ -89,5 +90,63 @@ describe('local DNS Firewall stand-in: the errors the SDK raises', () => {
         }),
       ),
     ).rejects.toBeInstanceOf(ValidationException);
+  });
+});
+
+describe('local DNS Firewall stand-in: tags on create, as the API takes them', () => {
+  it('given Tags on CreateFirewallDomainList and CreateFirewallRuleGroup, then ListTagsForResource returns them by ARN', async () => {
+    const Tags = [
+      { Key: 'ward:owner', Value: 'promotion' },
+      { Key: 'cost-centre', Value: '' },
+    ];
+    const list = await client.send(
+      new CreateFirewallDomainListCommand({ CreatorRequestId: 't1', Name: 'tagged', Tags }),
+    );
+    const group = await client.send(
+      new CreateFirewallRuleGroupCommand({ CreatorRequestId: 't2', Name: 'tagged', Tags }),
+    );
+    for (const arn of [list.FirewallDomainList?.Arn, group.FirewallRuleGroup?.Arn]) {
+      const got = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+      expect(got.Tags).toEqual([
+        { Key: 'cost-centre', Value: '' },
+        { Key: 'ward:owner', Value: 'promotion' },
+      ]);
+    }
+    // Tags are not part of the description, as in AWS.
+    expect(list.FirewallDomainList).not.toHaveProperty('Tags');
+  });
+
+  it('given a malformed, reserved or repeated tag, then ValidationException and nothing is created', async () => {
+    for (const Tags of [
+      [{ Key: '', Value: 'x' }],
+      [{ Key: 'aws:owner', Value: 'x' }],
+      [
+        { Key: 'k', Value: '1' },
+        { Key: 'k', Value: '2' },
+      ],
+      Array.from({ length: 201 }, (_, i) => ({ Key: `k${i}`, Value: '' })),
+    ]) {
+      await expect(
+        client.send(
+          new CreateFirewallDomainListCommand({ CreatorRequestId: 'bad-tags', Name: 'bad', Tags }),
+        ),
+      ).rejects.toBeInstanceOf(ValidationException);
+    }
+    // The request id was never used: a valid create with it makes a new list.
+    const made = await client.send(
+      new CreateFirewallDomainListCommand({ CreatorRequestId: 'bad-tags', Name: 'good' }),
+    );
+    expect(made.FirewallDomainList?.Name).toBe('good');
+  });
+
+  it('given an ARN of nothing, then ListTagsForResource raises ResourceNotFoundException', async () => {
+    await expect(
+      client.send(
+        new ListTagsForResourceCommand({
+          ResourceArn:
+            'arn:aws:route53resolver:eu-west-2:000000000000:firewall-domain-list/rslvr-fdl-0',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });

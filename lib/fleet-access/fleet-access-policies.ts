@@ -1,0 +1,143 @@
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FLEET_OWNER_TAG_KEY } from '../../lambdas/contracts/promotion-contracts';
+
+/**
+ * The IAM statements of the fleet accounts' roles, built from where the resources are. Each
+ * statement names the actions Ward's adapters call (checked against the Service Authorization
+ * Reference for WAF V2 and Route 53 Resolver) and nothing more.
+ */
+
+/** Where a fleet account's WAF and DNS Firewall resources are. */
+export interface FleetResourceScope {
+  readonly partition: string;
+  readonly account: string;
+  /** The Regions of the account's fleet stages (regional web ACLs, DNS Firewall). */
+  readonly regions: readonly string[];
+}
+
+/** The WAF resource types Ward writes; each ARN ends `<type>/<name>/<id>`. */
+const WAF_TYPES = ['webacl', 'ipset', 'regexpatternset', 'rulegroup'] as const;
+
+/**
+ * WAF ARNs of the resources whose names start with `namePrefix`: regional ones in each Region,
+ * and CloudFront ones, which WAF keeps in us-east-1 under the `global` scope. WAF's ARNs carry
+ * the name (`arn:aws:wafv2:<region>:<account>:regional/ipset/<name>/<id>`), so a name prefix
+ * in the ARN pattern is what scopes a role to its own resources.
+ */
+export function wafArns(scope: FleetResourceScope, namePrefix: string): string[] {
+  const at = (region: string, arnScope: string) =>
+    WAF_TYPES.map(
+      (type) =>
+        `arn:${scope.partition}:wafv2:${region}:${scope.account}:${arnScope}/${type}/${namePrefix}*/*`,
+    );
+  return [
+    ...scope.regions.flatMap((region) => at(region, 'regional')),
+    ...at('us-east-1', 'global'),
+  ];
+}
+
+/** Route 53 Resolver ARNs of one DNS Firewall resource type, any id, in the scope's Regions. */
+export function resolverArns(
+  scope: FleetResourceScope,
+  type: 'firewall-domain-list' | 'firewall-rule-group' | 'firewall-rule-group-association',
+): string[] {
+  return scope.regions.map(
+    (region) => `arn:${scope.partition}:route53resolver:${region}:${scope.account}:${type}/*`,
+  );
+}
+
+/** WAF calls that take no resource ARN (Service Authorization Reference: no resource type). */
+export const WAF_LIST_ACTIONS = [
+  'wafv2:ListWebACLs',
+  'wafv2:ListIPSets',
+  'wafv2:ListRegexPatternSets',
+  'wafv2:ListRuleGroups',
+];
+/** DNS Firewall calls that take no resource ARN: listing is by account and Region only. */
+export const RESOLVER_LIST_ACTIONS = [
+  'route53resolver:ListFirewallDomainLists',
+  'route53resolver:ListFirewallRuleGroups',
+  'route53resolver:ListFirewallRuleGroupAssociations',
+];
+
+export const WAF_READ_ACTIONS = [
+  'wafv2:GetWebACL',
+  'wafv2:GetIPSet',
+  'wafv2:GetRegexPatternSet',
+  'wafv2:GetRuleGroup',
+];
+export const WAF_WRITE_ACTIONS = [
+  'wafv2:CreateWebACL',
+  'wafv2:UpdateWebACL',
+  'wafv2:CreateIPSet',
+  'wafv2:UpdateIPSet',
+  'wafv2:CreateRegexPatternSet',
+  'wafv2:UpdateRegexPatternSet',
+  'wafv2:CreateRuleGroup',
+  'wafv2:UpdateRuleGroup',
+];
+export const WAF_DELETE_ACTIONS = [
+  'wafv2:DeleteWebACL',
+  'wafv2:DeleteIPSet',
+  'wafv2:DeleteRegexPatternSet',
+  'wafv2:DeleteRuleGroup',
+];
+
+/** Reads of one domain list or rule group (each names it by id, so its ARN and tags apply). */
+export const RESOLVER_READ_ACTIONS = [
+  'route53resolver:GetFirewallDomainList',
+  'route53resolver:ListFirewallDomains',
+  'route53resolver:GetFirewallRuleGroup',
+  'route53resolver:ListFirewallRules',
+];
+/** Changes inside a domain list or rule group that already exists (and is tagged). */
+export const RESOLVER_CHANGE_ACTIONS = [
+  'route53resolver:UpdateFirewallDomains',
+  'route53resolver:CreateFirewallRule',
+  'route53resolver:UpdateFirewallRule',
+  'route53resolver:DeleteFirewallRule',
+];
+/** Creating lists and rule groups: aws:RequestTag and aws:TagKeys apply, aws:ResourceTag cannot. */
+export const RESOLVER_CREATE_ACTIONS = [
+  'route53resolver:CreateFirewallDomainList',
+  'route53resolver:CreateFirewallRuleGroup',
+];
+
+/** `ward:owner` on the resource is `owner`. */
+export const ownedBy = (owner: string) => ({
+  StringEquals: { [`aws:ResourceTag/${FLEET_OWNER_TAG_KEY}`]: owner },
+});
+
+/** The request tags the resource `ward:owner=<owner>` and carries no other tag key. */
+export const taggedOnCreate = (owner: string) => ({
+  StringEquals: { [`aws:RequestTag/${FLEET_OWNER_TAG_KEY}`]: owner },
+  'ForAllValues:StringEquals': { 'aws:TagKeys': [FLEET_OWNER_TAG_KEY] },
+});
+
+/**
+ * Tagging at creation: CreateFirewallDomainList and CreateFirewallRuleGroup with `Tags` are
+ * also authorised as route53resolver:TagResource. The tag written must be the owner's, and a
+ * resource that already carries an owner tag must be the owner's: so a role can never claim
+ * (re-tag) the other owner's lists or rule groups. UntagResource is granted to nobody.
+ */
+export function tagOnCreateStatement(resources: readonly string[], owner: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'TagOwnDnsFirewallResourcesOnCreate',
+    actions: ['route53resolver:TagResource'],
+    resources: [...resources],
+    conditions: {
+      ...taggedOnCreate(owner),
+      StringEqualsIfExists: { [`aws:ResourceTag/${FLEET_OWNER_TAG_KEY}`]: owner },
+    },
+  });
+}
+
+/** An explicit deny on WAF resources of another namespace: a deny wins over any allow. */
+export function denyWafNamespace(scope: FleetResourceScope, namePrefix: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'NeverTouchBreakGlassWafResources',
+    effect: Effect.DENY,
+    actions: [...WAF_WRITE_ACTIONS, ...WAF_DELETE_ACTIONS, 'wafv2:TagResource'],
+    resources: wafArns(scope, namePrefix),
+  });
+}
