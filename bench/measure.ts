@@ -34,7 +34,7 @@ export function printFigures(title: string, figures: readonly Figure[]): void {
   const valueWidth = Math.max(...figures.map((f) => f.value.length));
   console.log(`\n${title}`);
   for (const figure of figures) {
-    const verdict = figure.ok === undefined ? '' : figure.ok ? '  ok' : '  OVER TARGET';
+    const verdict = figure.ok === undefined ? '' : figure.ok ? '  ok' : '  TARGET MISSED';
     const target = figure.target ? `  (target ${figure.target})` : '';
     console.log(
       `  ${figure.name.padEnd(width)}  ${figure.value.padStart(valueWidth)}${target}${verdict}`,
