@@ -132,9 +132,16 @@ describe('the audit archive through the local runtime', () => {
     // Ward's own functions number what they publish, per producer (one per container).
     for (const event of mine) expect(event.sequence?.producer).toMatch(/\/[0-9a-f-]{36}$/);
     // The batcher counts what it archived, for the watch's events-in-but-none-archived alarm.
-    expect(
-      runtime.runtime.metrics.sum(AUDIT_METRICS.namespace, AUDIT_METRICS.eventsArchived, {}),
-    ).toBeGreaterThanOrEqual(archived.length);
+    // It prints the metric after the batch is stored, and the line reaches the runtime's
+    // reading of the function's output a moment later: wait for it rather than race it.
+    const archivedMetric = () =>
+      runtime.runtime.metrics.sum(AUDIT_METRICS.namespace, AUDIT_METRICS.eventsArchived, {});
+    await eventually(
+      () => (archivedMetric() >= archived.length ? true : undefined),
+      10_000,
+      'the EventsArchived metric to count every archived event',
+    ).catch(() => undefined);
+    expect(archivedMetric()).toBeGreaterThanOrEqual(archived.length);
     const batchKeys = (await store().list('batches/main/')).map((b) => b.key);
     expect(batchKeys).toEqual(batchKeys.map((_, n) => auditArchiveKeys.batch('main', n)));
 
