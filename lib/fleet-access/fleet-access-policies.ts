@@ -112,10 +112,7 @@ export const ownedBy = (owner: string) => ({
  * The request tags the resource `ward:owner=<owner>` and carries no tag key but `keys`
  * (promotion writes the owner tag alone; break glass also its expiry and stage).
  */
-export const taggedOnCreate = (
-  owner: string,
-  keys: readonly string[] = [FLEET_OWNER_TAG_KEY],
-) => ({
+export const taggedOnCreate = (owner: string, keys: readonly string[] = [FLEET_OWNER_TAG_KEY]) => ({
   StringEquals: { [`aws:RequestTag/${FLEET_OWNER_TAG_KEY}`]: owner },
   'ForAllValues:StringEquals': { 'aws:TagKeys': [...keys] },
 });

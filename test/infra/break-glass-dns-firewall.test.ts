@@ -49,7 +49,9 @@ describe('break glass reaches its fleet stage’s DNS Firewall', () => {
       const assumable = allowedActions(template, roleId).get('sts:AssumeRole') ?? [];
       const fleet = assumable.filter((arn) => !arn.includes('EmergencyRole'));
       // The stage's Region is known, so CDK writes the partition out.
-      expect(fleet).toEqual([JSON.stringify(`arn:aws:iam::${account}:role/ward-break-glass-apply`)]);
+      expect(fleet).toEqual([
+        JSON.stringify(`arn:aws:iam::${account}:role/ward-break-glass-apply`),
+      ]);
       expect(assumable.join()).not.toContain('*');
       expect(assumable.join()).not.toContain('ward-promotion-');
     },

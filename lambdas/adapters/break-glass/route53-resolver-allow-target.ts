@@ -256,7 +256,11 @@ async function associations(
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListFirewallRuleGroupAssociationsCommand({ ...filter, MaxResults: 100, NextToken: token }),
+      new ListFirewallRuleGroupAssociationsCommand({
+        ...filter,
+        MaxResults: 100,
+        NextToken: token,
+      }),
     );
     for (const a of page.FirewallRuleGroupAssociations ?? [])
       if (a.Id !== undefined) found.push({ ...a, Id: a.Id });

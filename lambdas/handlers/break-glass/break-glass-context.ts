@@ -25,10 +25,7 @@ import {
   BreakGlassRuntimeConfigSchema,
   IDENTITY_JWKS_ENV,
 } from '../../contracts/break-glass';
-import type {
-  BreakGlassDependencies,
-  DnsFirewallAllowTarget,
-} from '../../core/break-glass/ports';
+import type { BreakGlassDependencies, DnsFirewallAllowTarget } from '../../core/break-glass/ports';
 
 export class MissingConfigurationError extends Error {
   override readonly name = 'MissingConfigurationError';

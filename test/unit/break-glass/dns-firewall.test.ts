@@ -47,7 +47,9 @@ describe('break glass with a workload group: DNS Firewall', () => {
       priority: 101,
       expiresAt: '2026-11-25T09:30:00.000Z',
     });
-    expect(world.pages[0]?.message).toContain('DNS Firewall allow for workload group vm-settlement');
+    expect(world.pages[0]?.message).toContain(
+      'DNS Firewall allow for workload group vm-settlement',
+    );
     expect(world.bus[0]?.details).toMatchObject({
       dnsFirewall: { workloadGroup: 'vm-settlement', name: `ward-bg-${grant.id}` },
     });
@@ -186,10 +188,7 @@ describe('break glass with a workload group: DNS Firewall', () => {
     world.dnsFirewall.set('ward-bg-expired', resource('ward-bg-expired', '2026-11-25T08:59:59Z'));
     world.dnsFirewall.set('ward-bg-no-expiry', resource('ward-bg-no-expiry', 'not a time'));
     world.dnsFirewall.set('ward-bg-orphan', resource('ward-bg-orphan', '2026-11-25T10:00:00Z'));
-    world.dnsFirewall.set(
-      'ward-bg-s102',
-      resource('ward-bg-s102', '2026-11-25T08:00:00Z', 's102'),
-    );
+    world.dnsFirewall.set('ward-bg-s102', resource('ward-bg-s102', '2026-11-25T08:00:00Z', 's102'));
     expect((await sweep(world.deps, 'c2')).dnsFirewall).toEqual({ removed: 3, failed: 0 });
     expect([...world.dnsFirewall.keys()].sort()).toEqual([`ward-bg-${grant.id}`, 'ward-bg-s102']);
 
