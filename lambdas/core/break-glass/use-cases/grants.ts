@@ -186,7 +186,8 @@ async function end(
   status: 'revoked' | 'expired',
   by: { actor: BreakGlassActor | undefined; reason: string },
   correlationId: string,
-  failure: { failed: true; page: Page } | undefined = undefined,
+  /** A page to send before the event (a failed or unconfirmed grant), and whether it failed. */
+  notice: { page: Page; failed: boolean } | undefined = undefined,
 ): Promise<{ ended: boolean; audit?: Delivery; warnings: string[] }> {
   const now = deps.now().toISOString();
   const ended: Grant = {
@@ -201,7 +202,8 @@ async function end(
   const dnsWarning = await removeDnsFirewall(deps, ended);
   for (const name of [expirySchedule(grant.id), deadlineSchedule(grant.id)])
     await cancel(deps, name);
-  if (failure !== undefined) await deps.pager.page(failure.page.subject, failure.page.message);
+  // Paging stays ahead of the event: whoever sees the event can count on the page being out.
+  if (notice !== undefined) await deps.pager.page(notice.page.subject, notice.page.message);
   const emitted = await emit(deps, [
     breakGlassEvent(deps, {
       action: status === 'expired' ? BreakGlassAuditAction.expired : BreakGlassAuditAction.revoked,
@@ -210,10 +212,10 @@ async function end(
           ? { principal: by.actor.principal, kind: 'human', mfa: by.actor.mfa }
           : SYSTEM_ACTOR,
       target: targetOf(grant),
-      outcome: failure !== undefined ? 'failure' : 'success',
+      outcome: notice?.failed === true ? 'failure' : 'success',
       details: details(ended, {
         endReason: by.reason,
-        ...(failure !== undefined ? { failed: true } : {}),
+        ...(notice?.failed === true ? { failed: true } : {}),
       }),
       correlationId,
     }),
@@ -285,11 +287,8 @@ export async function enforceConfirmation(
     'revoked',
     { actor: undefined, reason: 'unconfirmed: no second person confirmed in time' },
     correlationId,
+    { page: unconfirmedPage(record.grant), failed: false },
   );
-  if (result.ended) {
-    const page = unconfirmedPage(record.grant);
-    await deps.pager.page(page.subject, page.message);
-  }
   return result.ended;
 }
 
