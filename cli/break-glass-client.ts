@@ -62,7 +62,9 @@ export async function callBreakGlass<T>(
     if (!answer.ok)
       throw new BreakGlassRefusedCliError(
         answer.refused.code,
-        `break glass refused: ${answer.refused.message}`,
+        answer.refused.code === 'grant-failed'
+          ? `break glass FAILED: ${answer.refused.message}`
+          : `break glass refused: ${answer.refused.message}`,
       );
     return answer.result;
   } finally {

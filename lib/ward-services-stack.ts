@@ -111,6 +111,7 @@ export class WardServicesStack extends Stack {
       pageTopic: this.detections.pageTopic,
       auditBus: data.auditBus,
       manifestsBucketName: manifestsBucketName(config.stage),
+      fleetStage: config.promotionTargets[config.stage],
     });
     new CfnOutput(this, 'BreakGlassFunctionName', {
       description: 'The break-glass function (ward break-glass invokes it by this name)',

@@ -10,6 +10,7 @@ interface GrantOptions {
   from: string;
   to?: string;
   egress?: string;
+  workloadGroup?: string;
   fromNamespace?: string;
   toNamespace?: string;
   port?: string;
@@ -46,6 +47,10 @@ export function registerBreakGlassGrant(
       .requiredOption('--from <service>', 'the service that needs to connect')
       .option('--to <service>', 'the service it must reach')
       .option('--egress <host[:port]>', 'the internet host it must reach (default port 443)')
+      .option(
+        '--workload-group <name>',
+        'with --egress: also allow the host in this workload group’s DNS Firewall (VPCs outside Kubernetes)',
+      )
       .option('--from-namespace <ns>', 'the caller’s namespace (default: its name with "." as "-")')
       .option('--to-namespace <ns>', 'the callee’s namespace (default: its name with "." as "-")')
       .option('--port <port>', 'only this TCP port')
@@ -63,6 +68,7 @@ export function registerBreakGlassGrant(
         from: options.from,
         ...(options.to !== undefined ? { to: options.to } : {}),
         ...(options.egress !== undefined ? { egress: options.egress } : {}),
+        ...(options.workloadGroup !== undefined ? { workloadGroup: options.workloadGroup } : {}),
         ...(options.fromNamespace !== undefined ? { fromNamespace: options.fromNamespace } : {}),
         ...(options.toNamespace !== undefined ? { toNamespace: options.toNamespace } : {}),
         ...(options.port !== undefined ? { port: Number(options.port) } : {}),
@@ -78,6 +84,11 @@ export function registerBreakGlassGrant(
         io.stdout(
           [
             `granted ${grant.id}: ${describeTarget(grant.target)} in ${grant.stage} until ${grant.expiresAt}`,
+            ...(grant.dnsFirewall !== undefined
+              ? [
+                  `  DNS Firewall: ${grant.dnsFirewall.name} allows it in workload group ${grant.dnsFirewall.workloadGroup} (${grant.dnsFirewall.vpcIds.join(', ')})`,
+                ]
+              : []),
             `  paged first (message ${outcome.pageMessageId}); audit event ${outcome.audit === 'delivered' ? 'delivered' : 'SPOOLED: the audit bus is down; it is delivered when the bus is back'}`,
             ...(grant.confirmation !== undefined
               ? [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FLEET_RESOURCE_PREFIX } from './promotion-contracts';
+import { FLEET_OWNER_TAG_KEY, FLEET_RESOURCE_PREFIX } from './promotion-contracts';
 
 /**
  * What the break-glass construct (CDK) and the break-glass function share: its environment,
@@ -51,6 +51,33 @@ export const FLEET_BREAK_GLASS_NAME_PREFIX = `${FLEET_RESOURCE_PREFIX}bg-`;
  */
 export const FLEET_BREAK_GLASS_OWNER = 'break-glass';
 /**
+ * Tags every DNS Firewall resource break glass creates carries beside the owner tag: when the
+ * grant ends (so the expiry travels inside the resource, and a sweep can remove it without
+ * the grant's record) and which Ward stage wrote it (two stages may share a fleet account).
+ */
+export const BREAK_GLASS_EXPIRES_TAG_KEY = 'ward:expires-at';
+export const BREAK_GLASS_STAGE_TAG_KEY = 'ward:break-glass-stage';
+/** The only tag keys `ward-break-glass-apply` may write on what it creates. */
+export const FLEET_BREAK_GLASS_TAG_KEYS = [
+  FLEET_OWNER_TAG_KEY,
+  BREAK_GLASS_EXPIRES_TAG_KEY,
+  BREAK_GLASS_STAGE_TAG_KEY,
+] as const;
+/** The domain list and rule group of one grant's DNS Firewall allow share this name. */
+export const breakGlassDnsFirewallName = (grantId: string) =>
+  `${FLEET_BREAK_GLASS_NAME_PREFIX}${grantId}`;
+/**
+ * How many association priorities break glass may use per VPC, from the configured one
+ * upward: one per grant live at once on the VPC (DNS Firewall wants them unique per VPC).
+ */
+export const BREAK_GLASS_PRIORITY_SLOTS = 50;
+
+/** The ARN of `ward-break-glass-apply` in a fleet stage's account. */
+export function breakGlassFleetRoleArn(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:role/${FLEET_BREAK_GLASS_ROLE_NAME}`;
+}
+
+/**
  * The fixed name of the break-glass function's own role in Ward's account: the fleet
  * accounts' `ward-break-glass-apply` trusts this role alone.
  */
@@ -62,6 +89,33 @@ export const breakGlassScheduleGroupName = (stage: string) => `ward-break-glass-
 
 const HOUR = 3600;
 const ROLE_NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
+const WORKLOAD_GROUP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * Where break glass may write DNS Firewall allows for workloads outside Kubernetes: named
+ * workload groups, each a set of VPCs, and the association priority its rule groups get.
+ */
+export const BreakGlassDnsFirewallSchema = z.strictObject({
+  workloadGroups: z
+    .record(
+      z.string().regex(WORKLOAD_GROUP_NAME, 'must be a short lowercase name such as vm-settlement'),
+      z.strictObject({
+        vpcIds: z
+          .array(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0abc1234'))
+          .min(1),
+      }),
+    )
+    .default({}),
+  /**
+   * The association priority of break glass's rule groups (the first of
+   * `BREAK_GLASS_PRIORITY_SLOTS`, one per grant live at once on a VPC). DNS Firewall evaluates
+   * a VPC's rule groups from the lowest priority, so this must stay below every priority the
+   * stage's infrastructure associates promotion's block-the-rest rule groups at: the allow is
+   * then seen first. 100 and 9,900 are Firewall Manager's. @default 101
+   */
+  associationPriority: z.number().int().min(101).max(9899).default(101),
+});
+export type BreakGlassDnsFirewallSettings = z.output<typeof BreakGlassDnsFirewallSchema>;
 
 export const EmergencyRoleSchema = z.strictObject({
   description: z.string().min(1),
@@ -112,6 +166,8 @@ export const BreakGlassSettingsSchema = z.strictObject({
   spoolRetrySeconds: z.number().int().positive().max(HOUR).default(60),
   /** How often the scheduled sweep runs in AWS (expired grants, confirmations, the spool). */
   sweepMinutes: z.number().int().positive().max(60).default(5),
+  /** Egress grants for workloads outside Kubernetes (`--workload-group`): DNS Firewall allows. */
+  dnsFirewall: BreakGlassDnsFirewallSchema.prefault({}),
 });
 export type BreakGlassSettings = z.output<typeof BreakGlassSettingsSchema>;
 export type BreakGlassSettingsInput = z.input<typeof BreakGlassSettingsSchema>;
@@ -130,6 +186,18 @@ export const BreakGlassRuntimeConfigSchema = z.strictObject({
   invokerRoleName: z.string().min(1),
   /** The ARN of each emergency role, by its name in `settings.emergencyRoles`. */
   emergencyRoleArns: z.record(z.string(), z.string().min(1)).default({}),
+  /**
+   * The stage's fleet account as break glass reaches its DNS Firewall: `ward-break-glass-apply`
+   * there and the Region. Without it, `--workload-group` grants are refused.
+   */
+  dnsFirewallTarget: z
+    .strictObject({
+      roleArn: z
+        .string()
+        .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+      region: z.string().min(1),
+    })
+    .optional(),
 });
 export type BreakGlassRuntimeConfig = z.output<typeof BreakGlassRuntimeConfigSchema>;
 
@@ -147,6 +215,8 @@ export const BreakGlassRequestSchema = z.discriminatedUnion('action', [
     from: z.string().optional(),
     to: z.string().optional(),
     egress: z.string().optional(),
+    /** With `egress`: the workload group (VPCs outside Kubernetes) whose DNS Firewall allows it. */
+    workloadGroup: z.string().optional(),
     fromNamespace: z.string().optional(),
     toNamespace: z.string().optional(),
     port: z.number().int().min(1).max(65_535).optional(),

@@ -66,6 +66,15 @@ const BREAK_GLASS = {
       maxSessionSeconds: 3600,
     },
   },
+  // Workloads outside Kubernetes: `ward break-glass grant --egress HOST --workload-group NAME`
+  // writes a DNS Firewall allow associated with these VPCs (the example bank's VM and ECS VPCs).
+  dnsFirewall: {
+    workloadGroups: {
+      'vm-settlement': { vpcIds: ['vpc-0a11c0de5e7713a01', 'vpc-0a11c0de5e7713a02'] },
+      'ecs-reporting': { vpcIds: ['vpc-0e5c0de00000f0001'] },
+    },
+    associationPriority: 101,
+  },
 };
 
 /**

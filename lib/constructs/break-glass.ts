@@ -30,7 +30,9 @@ import {
   BREAK_GLASS_OVERLAY_PREFIX,
   BreakGlassTableKeys,
   IDENTITY_JWKS_ENV,
+  breakGlassFleetRoleArn,
   breakGlassFunctionName,
+  breakGlassFunctionRoleName,
   breakGlassScheduleGroupName,
   type BreakGlassRuntimeConfig,
   type BreakGlassSettings,
@@ -89,6 +91,12 @@ export interface BreakGlassProps {
   readonly auditBus: IEventBus;
   /** The stage's manifests bucket: the function writes only under `break-glass/`. */
   readonly manifestsBucketName: string;
+  /**
+   * The fleet stage of the same name (its account and Region), where `--workload-group` grants
+   * write DNS Firewall allows through `ward-break-glass-apply`.
+   * @default none: such grants are refused
+   */
+  readonly fleetStage?: { readonly account: string; readonly region: string };
 }
 
 /**
@@ -139,6 +147,10 @@ export class BreakGlass extends Construct {
         `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${emergencyRoleName(name, stage)}`,
       ]),
     );
+    const fleetRoleArn =
+      props.fleetStage === undefined
+        ? undefined
+        : breakGlassFleetRoleArn(stack.partition, props.fleetStage.account);
     const config: BreakGlassRuntimeConfig = {
       stage,
       settings,
@@ -150,10 +162,15 @@ export class BreakGlass extends Construct {
       },
       invokerRoleName: `ward-break-glass-invoker-${stage}`,
       emergencyRoleArns,
+      ...(fleetRoleArn !== undefined && props.fleetStage !== undefined
+        ? { dnsFirewallTarget: { roleArn: fleetRoleArn, region: props.fleetStage.region } }
+        : {}),
     };
     this.function = new WardFunction(this, 'Function', {
       entry: 'lambdas/handlers/break-glass/break-glass.ts',
       functionName: breakGlassFunctionName(stage),
+      // Fixed: the fleet accounts' ward-break-glass-apply trusts exactly this role, by name.
+      roleName: breakGlassFunctionRoleName(stage),
       serviceName: 'ward-break-glass',
       description:
         'Break glass: emergency access that pages first and works with the rest of Ward down',
@@ -194,6 +211,11 @@ export class BreakGlass extends Construct {
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
           resources: [props.table.encryptionKey.keyArn],
         }),
+      );
+    // DNS Firewall allows in the fleet stage's account: that one role's exact ARN, nothing else.
+    if (fleetRoleArn !== undefined)
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [fleetRoleArn] }),
       );
     props.pageTopic.grantPublish(fn);
     props.auditBus.grantPutEventsTo(fn);

@@ -108,10 +108,13 @@ export const ownedBy = (owner: string) => ({
   StringEquals: { [`aws:ResourceTag/${FLEET_OWNER_TAG_KEY}`]: owner },
 });
 
-/** The request tags the resource `ward:owner=<owner>` and carries no other tag key. */
-export const taggedOnCreate = (owner: string) => ({
+/**
+ * The request tags the resource `ward:owner=<owner>` and carries no tag key but `keys`
+ * (promotion writes the owner tag alone; break glass also its expiry and stage).
+ */
+export const taggedOnCreate = (owner: string, keys: readonly string[] = [FLEET_OWNER_TAG_KEY]) => ({
   StringEquals: { [`aws:RequestTag/${FLEET_OWNER_TAG_KEY}`]: owner },
-  'ForAllValues:StringEquals': { 'aws:TagKeys': [FLEET_OWNER_TAG_KEY] },
+  'ForAllValues:StringEquals': { 'aws:TagKeys': [...keys] },
 });
 
 /**
@@ -120,13 +123,17 @@ export const taggedOnCreate = (owner: string) => ({
  * resource that already carries an owner tag must be the owner's: so a role can never claim
  * (re-tag) the other owner's lists or rule groups. UntagResource is granted to nobody.
  */
-export function tagOnCreateStatement(resources: readonly string[], owner: string): PolicyStatement {
+export function tagOnCreateStatement(
+  resources: readonly string[],
+  owner: string,
+  keys: readonly string[] = [FLEET_OWNER_TAG_KEY],
+): PolicyStatement {
   return new PolicyStatement({
     sid: 'TagOwnDnsFirewallResourcesOnCreate',
     actions: ['route53resolver:TagResource'],
     resources: [...resources],
     conditions: {
-      ...taggedOnCreate(owner),
+      ...taggedOnCreate(owner, keys),
       StringEqualsIfExists: { [`aws:ResourceTag/${FLEET_OWNER_TAG_KEY}`]: owner },
     },
   });

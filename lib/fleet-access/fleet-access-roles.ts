@@ -11,6 +11,7 @@ import {
   breakGlassFunctionRoleName,
   FLEET_BREAK_GLASS_NAME_PREFIX,
   FLEET_BREAK_GLASS_OWNER,
+  FLEET_BREAK_GLASS_TAG_KEYS,
   FLEET_BREAK_GLASS_ROLE_NAME,
 } from '../../lambdas/contracts/break-glass';
 import {
@@ -223,13 +224,19 @@ function breakGlassStatements(where: FleetResourceScope): PolicyStatement[] {
       actions: [...WAF_READ_ACTIONS, ...WAF_WRITE_ACTIONS, ...WAF_DELETE_ACTIONS],
       resources: wafArns(where, FLEET_BREAK_GLASS_NAME_PREFIX),
     }),
+    // Break glass tags what it creates with its owner, the grant's expiry and its stage
+    // (FLEET_BREAK_GLASS_TAG_KEYS): the expiry travels inside the resource.
     new PolicyStatement({
       sid: 'CreateBreakGlassDnsFirewallResources',
       actions: RESOLVER_CREATE_ACTIONS,
       resources: [...lists, ...groups],
-      conditions: taggedOnCreate(FLEET_BREAK_GLASS_OWNER),
+      conditions: taggedOnCreate(FLEET_BREAK_GLASS_OWNER, FLEET_BREAK_GLASS_TAG_KEYS),
     }),
-    tagOnCreateStatement([...lists, ...groups, ...associations], FLEET_BREAK_GLASS_OWNER),
+    tagOnCreateStatement(
+      [...lists, ...groups, ...associations],
+      FLEET_BREAK_GLASS_OWNER,
+      FLEET_BREAK_GLASS_TAG_KEYS,
+    ),
     new PolicyStatement({
       sid: 'ChangeBreakGlassDnsFirewallResources',
       actions: [
@@ -238,6 +245,8 @@ function breakGlassStatements(where: FleetResourceScope): PolicyStatement[] {
         // A grant ends by removing what it added: failing to delete would keep access.
         'route53resolver:DeleteFirewallDomainList',
         'route53resolver:DeleteFirewallRuleGroup',
+        // The sweep reads each ward-bg- list's and rule group's stage and expiry tags.
+        'route53resolver:ListTagsForResource',
       ],
       resources: [...lists, ...groups],
       conditions: ownedBy(FLEET_BREAK_GLASS_OWNER),
@@ -254,7 +263,7 @@ function breakGlassStatements(where: FleetResourceScope): PolicyStatement[] {
       sid: 'CreateBreakGlassAssociations',
       actions: ['route53resolver:AssociateFirewallRuleGroup'],
       resources: associations,
-      conditions: taggedOnCreate(FLEET_BREAK_GLASS_OWNER),
+      conditions: taggedOnCreate(FLEET_BREAK_GLASS_OWNER, FLEET_BREAK_GLASS_TAG_KEYS),
     }),
     new PolicyStatement({
       sid: 'ChangeBreakGlassAssociations',

@@ -2,28 +2,43 @@ import { randomBytes } from 'node:crypto';
 import { AwsServiceError } from '../aws-endpoint/aws-errors';
 import type { JsonOperation } from '../aws-endpoint/json-protocol';
 import type { SigningCaller } from '../waf/signing-caller';
+import { associationOperations, type Association } from './firewall-associations';
+import {
+  conflict,
+  name,
+  notFound,
+  page,
+  tags,
+  text,
+  validation,
+  type TagStore,
+} from './firewall-validation';
 
 /**
  * A stand-in for Route 53 Resolver DNS Firewall, which has no local engine: domain lists,
  * rule groups and rules per caller account and Region, with the service's contract enforced
  * (1,000 domains per UpdateFirewallDomains, domain syntax, the domains-per-list and
  * rules-per-group quotas, one rule per domain list in a group, unique priorities, BLOCK needs
- * a response, lists in use cannot be deleted, CreatorRequestId makes creates retry-safe, tags
- * given on create are validated and read back with ListTagsForResource),
+ * a response, lists in use cannot be deleted, nor rule groups still associated with a VPC,
+ * CreatorRequestId makes creates retry-safe, tags given on create are validated and read back
+ * with ListTagsForResource), rule group associations with VPCs (firewall-associations.ts),
  * answering with the exceptions the SDK raises. Updates complete at once, unlike AWS's
- * asynchronous UPDATING status. In memory.
+ * asynchronous UPDATING and DELETING statuses. In memory.
  */
 
 export interface LocalDnsFirewallLimits {
   readonly domainsPerRequest: number;
   readonly domainsPerList: number;
   readonly rulesPerRuleGroup: number;
+  /** Rule groups one VPC may have associated (a default quota). */
+  readonly associationsPerVpc: number;
 }
 
 export const DEFAULT_LOCAL_DNS_FIREWALL_LIMITS: LocalDnsFirewallLimits = {
   domainsPerRequest: 1_000,
   domainsPerList: 100_000,
   rulesPerRuleGroup: 100,
+  associationsPerVpc: 5,
 };
 
 interface DomainList {
@@ -31,7 +46,6 @@ interface DomainList {
   readonly Arn: string;
   readonly Name: string;
   readonly CreatorRequestId: string;
-  readonly tags: Map<string, string>;
   readonly CreationTime: string;
   ModificationTime: string;
   domains: Set<string>;
@@ -42,19 +56,21 @@ interface RuleGroup {
   readonly Arn: string;
   readonly Name: string;
   readonly CreatorRequestId: string;
-  readonly tags: Map<string, string>;
   readonly CreationTime: string;
   /** Rules by domain list id: a group holds at most one rule per list. */
   readonly rules: Map<string, Record<string, unknown>>;
 }
 
-interface Account {
+/** One account's DNS Firewall in one Region. */
+export interface Account {
   readonly lists: Map<string, DomainList>;
   readonly groups: Map<string, RuleGroup>;
+  readonly associations: Map<string, Association>;
+  /** Every resource's tags, by ARN. */
+  readonly tags: TagStore;
 }
 
 const DOMAIN = /^(\*|\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
-const NAME = /^[A-Za-z0-9\-_ ]{1,64}$/;
 const RULE_FIELDS = [
   'Name',
   'Priority',
@@ -66,10 +82,6 @@ const RULE_FIELDS = [
   'FirewallDomainRedirectionAction',
   'Qtype',
 ] as const;
-
-const validation = (message: string) => new AwsServiceError('ValidationException', message);
-const notFound = (what: string) =>
-  new AwsServiceError('ResourceNotFoundException', `The resource doesn't exist: ${what}`);
 
 export class LocalDnsFirewall {
   private readonly accounts = new Map<string, Account>();
@@ -84,6 +96,12 @@ export class LocalDnsFirewall {
     const arn = (kind: string, id: string) =>
       `arn:aws:route53resolver:${caller.region}:${caller.account}:${kind}/${id}`;
     return {
+      ...associationOperations(account, {
+        arn,
+        now: this.now,
+        group: (id) => this.group(account, id),
+        perVpc: this.limits.associationsPerVpc,
+      }),
       CreateFirewallDomainList: (input) => {
         const requestId = text(input.CreatorRequestId, 'creatorRequestId', 255);
         const again = [...account.lists.values()].find((l) => l.CreatorRequestId === requestId);
@@ -97,9 +115,9 @@ export class LocalDnsFirewall {
           CreatorRequestId: requestId,
           CreationTime: time,
           ModificationTime: time,
-          tags: tags(input.Tags),
           domains: new Set(),
         };
+        account.tags.set(list.Arn, tags(input.Tags));
         account.lists.set(id, list);
         return { FirewallDomainList: describeList(list) };
       },
@@ -142,11 +160,9 @@ export class LocalDnsFirewall {
         const list = this.list(account, input.FirewallDomainListId);
         const user = [...account.groups.values()].find((g) => g.rules.has(list.Id));
         if (user !== undefined)
-          throw new AwsServiceError(
-            'ConflictException',
-            `The domain list ${list.Id} is used by rule group ${user.Id}`,
-          );
+          throw conflict(`The domain list ${list.Id} is used by rule group ${user.Id}`);
         account.lists.delete(list.Id);
+        account.tags.delete(list.Arn);
         return { FirewallDomainList: describeList(list) };
       },
       CreateFirewallRuleGroup: (input) => {
@@ -160,11 +176,25 @@ export class LocalDnsFirewall {
           Name: name(input.Name),
           CreatorRequestId: requestId,
           CreationTime: this.now().toISOString(),
-          tags: tags(input.Tags),
           rules: new Map(),
         };
+        account.tags.set(group.Arn, tags(input.Tags));
         account.groups.set(id, group);
         return { FirewallRuleGroup: describeGroup(group) };
+      },
+      DeleteFirewallRuleGroup: (input) => {
+        const group = this.group(account, input.FirewallRuleGroupId);
+        const associated = [...account.associations.values()].find(
+          (a) => a.FirewallRuleGroupId === group.Id,
+        );
+        if (associated !== undefined)
+          throw conflict(
+            `The rule group ${group.Id} is associated with VPC ${associated.VpcId}; disassociate it first`,
+          );
+        // Its rules go with it, as in AWS: the lists they used are then free to delete.
+        account.groups.delete(group.Id);
+        account.tags.delete(group.Arn);
+        return { FirewallRuleGroup: { ...describeGroup(group), Status: 'DELETING' } };
       },
       GetFirewallRuleGroup: (input) => ({
         FirewallRuleGroup: describeGroup(this.group(account, input.FirewallRuleGroupId)),
@@ -180,11 +210,9 @@ export class LocalDnsFirewall {
         })),
       ListTagsForResource: (input) => {
         const arn = input.ResourceArn;
-        const owner = [...account.lists.values(), ...account.groups.values()].find(
-          (r) => r.Arn === arn,
-        );
-        if (owner === undefined) throw notFound(`resource ${String(arn)}`);
-        return page(input, 100, [...owner.tags].sort(), 'Tags', ([Key, Value]) => ({ Key, Value }));
+        const found = typeof arn === 'string' ? account.tags.get(arn) : undefined;
+        if (found === undefined) throw notFound(`resource ${String(arn)}`);
+        return page(input, 100, [...found].sort(), 'Tags', ([Key, Value]) => ({ Key, Value }));
       },
       CreateFirewallRule: (input) => {
         const group = this.group(account, input.FirewallRuleGroupId);
@@ -293,7 +321,7 @@ export class LocalDnsFirewall {
     const key = `${caller.tenant}/${caller.region}`;
     let account = this.accounts.get(key);
     if (account === undefined) {
-      account = { lists: new Map(), groups: new Map() };
+      account = { lists: new Map(), groups: new Map(), associations: new Map(), tags: new Map() };
       this.accounts.set(key, account);
     }
     return account;
@@ -301,12 +329,12 @@ export class LocalDnsFirewall {
 }
 
 function describeList(list: DomainList) {
-  const { domains, tags: _tags, ...rest } = list;
+  const { domains, ...rest } = list;
   return { ...rest, DomainCount: domains.size, Status: 'COMPLETE', StatusMessage: 'Created' };
 }
 
 function describeGroup(group: RuleGroup) {
-  const { rules, tags: _tags, ...rest } = group;
+  const { rules, ...rest } = group;
   return {
     ...rest,
     RuleCount: rules.size,
@@ -320,61 +348,4 @@ function pick(input: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     RULE_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]),
   );
-}
-
-function page<T>(
-  input: Record<string, unknown>,
-  max: number,
-  items: readonly T[],
-  key: string,
-  map: (item: T) => unknown,
-) {
-  const size = input.MaxResults === undefined ? Math.min(100, max) : Number(input.MaxResults);
-  if (!Number.isInteger(size) || size < 1 || size > max)
-    throw validation(`MaxResults must be 1 to ${max}`);
-  const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
-  if (!Number.isInteger(start) || start < 0)
-    throw new AwsServiceError('InvalidNextTokenException', 'The NextToken is not valid');
-  const more = start + size < items.length;
-  return {
-    [key]: items.slice(start, start + size).map(map),
-    ...(more ? { NextToken: String(start + size) } : {}),
-  };
-}
-
-function text(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > max)
-    throw validation(
-      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length between 1 and ${max}`,
-    );
-  return value;
-}
-
-/**
- * `Tags` on create, as the API takes them: at most 200 `{Key, Value}`, keys 1 to 128 and
- * values 0 to 256 characters, each key once, none starting with the reserved `aws:`.
- */
-function tags(value: unknown): Map<string, string> {
-  const found = new Map<string, string>();
-  if (value === undefined) return found;
-  if (!Array.isArray(value) || value.length > 200)
-    throw validation('Tags must be a list of at most 200 tags');
-  for (const tag of value as unknown[]) {
-    const { Key: key, Value: val } = (tag ?? {}) as Record<string, unknown>;
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128)
-      throw validation(`Tag key ${String(key)} must be 1 to 128 characters`);
-    if (typeof val !== 'string' || val.length > 256)
-      throw validation(`Tag ${key} needs a Value of at most 256 characters`);
-    if (key.toLowerCase().startsWith('aws:'))
-      throw validation(`Tag key ${key} uses the reserved prefix aws:`);
-    if (found.has(key)) throw validation(`Tag key ${key} is given twice`);
-    found.set(key, val);
-  }
-  return found;
-}
-
-function name(value: unknown): string {
-  if (typeof value !== 'string' || !NAME.test(value) || /^[0-9]+$/.test(value))
-    throw validation(`Name ${String(value)} must be 1 to 64 letters, digits, "-", "_" or spaces`);
-  return value;
 }

@@ -124,6 +124,8 @@ describe('break glass in the templates', () => {
     );
     expect(allowed.get('sns:Publish')).toHaveLength(1);
     expect(allowed.get('sts:AssumeRole')!.sort()).toEqual([
+      // The fleet stage's ward-break-glass-apply (test/infra/break-glass-dns-firewall.test.ts).
+      expect.stringContaining(':iam::222222222222:role/ward-break-glass-apply'),
       expect.stringContaining('EmergencyRoleeksadmin'),
       expect.stringContaining('EmergencyRolessmadmin'),
     ]);

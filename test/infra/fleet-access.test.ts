@@ -234,10 +234,54 @@ describe('what each fleet role may do', () => {
           'arn:aws:route53resolver:eu-west-2:444444444444:firewall-rule-group-association/*',
         condition: {
           StringEquals: { 'aws:RequestTag/ward:owner': 'break-glass' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['ward:owner'] },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': ['ward:owner', 'ward:expires-at', 'ward:break-glass-stage'],
+          },
         },
       },
     ]);
+  });
+
+  it('given every call the break-glass DNS Firewall adapter makes, then ward-break-glass-apply allows each, tagged resources only, with its expiry and stage tags on create', () => {
+    const ownedList = 'arn:aws:route53resolver:eu-west-2:444444444444:firewall-domain-list/*';
+    const ownedGroup = 'arn:aws:route53resolver:eu-west-2:444444444444:firewall-rule-group/*';
+    const association =
+      'arn:aws:route53resolver:eu-west-2:444444444444:firewall-rule-group-association/*';
+    const onBoth = [ownedList, ownedGroup];
+    const calls: [string, string[]][] = [
+      ['route53resolver:CreateFirewallDomainList', onBoth],
+      ['route53resolver:CreateFirewallRuleGroup', onBoth],
+      ['route53resolver:TagResource', [ownedList, ownedGroup, association]],
+      ['route53resolver:UpdateFirewallDomains', onBoth],
+      ['route53resolver:CreateFirewallRule', onBoth],
+      ['route53resolver:ListFirewallRules', onBoth],
+      ['route53resolver:DeleteFirewallRule', onBoth],
+      ['route53resolver:DeleteFirewallRuleGroup', onBoth],
+      ['route53resolver:DeleteFirewallDomainList', onBoth],
+      ['route53resolver:ListTagsForResource', onBoth],
+      ['route53resolver:AssociateFirewallRuleGroup', [ownedGroup, association]],
+      ['route53resolver:DisassociateFirewallRuleGroup', [association]],
+      ['route53resolver:GetFirewallRuleGroupAssociation', [association]],
+      ['route53resolver:ListFirewallDomainLists', ['*']],
+      ['route53resolver:ListFirewallRuleGroups', ['*']],
+      ['route53resolver:ListFirewallRuleGroupAssociations', ['*']],
+      ['ec2:DescribeVpcs', ['*']],
+    ];
+    for (const [action, resources] of calls)
+      expect([action, allowed(breakGlass, action).map((g) => g.resource)]).toEqual([
+        action,
+        expect.arrayContaining(resources),
+      ]);
+    const tagKeys = ['ward:owner', 'ward:expires-at', 'ward:break-glass-stage'];
+    for (const action of [
+      'route53resolver:CreateFirewallDomainList',
+      'route53resolver:CreateFirewallRuleGroup',
+      'route53resolver:TagResource',
+    ])
+      expect(allowed(breakGlass, action)[0]?.condition).toMatchObject({
+        StringEquals: { 'aws:RequestTag/ward:owner': 'break-glass' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': tagKeys },
+      });
   });
 });
 

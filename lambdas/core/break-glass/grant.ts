@@ -43,6 +43,14 @@ export interface Confirmation {
 
 export type GrantStatus = 'active' | 'revoked' | 'expired';
 
+/** What a grant for a workload group outside Kubernetes writes to the stage's DNS Firewall. */
+export interface GrantDnsFirewall {
+  readonly workloadGroup: string;
+  readonly vpcIds: readonly string[];
+  /** Its domain list and rule group are both named so (`ward-bg-<grant id>`). */
+  readonly name: string;
+}
+
 export interface Grant {
   readonly id: string;
   readonly stage: string;
@@ -54,6 +62,8 @@ export interface Grant {
   readonly expiresAt: string;
   readonly durationSeconds: number;
   readonly confirmation?: Confirmation;
+  /** Set when the grant also allows its egress host in a workload group's DNS Firewall. */
+  readonly dnsFirewall?: GrantDnsFirewall;
   /** A drill's grant: the whole path exercised on purpose. */
   readonly drill: boolean;
   readonly status: GrantStatus;
@@ -73,6 +83,7 @@ export type RefusalCode =
   | 'duration-too-short'
   | 'invalid-target'
   | 'unknown-role'
+  | 'unknown-workload-group'
   | 'not-found'
   | 'not-active'
   | 'own-grant'
@@ -88,6 +99,22 @@ export class BreakGlassRefusedError extends Error {
   }
 }
 
+/**
+ * A grant could not be written to one of its targets: it was not given (whatever had been
+ * written was removed, the record marked revoked, security paged). Not a refusal: the
+ * request was fine, the world was not.
+ */
+export class BreakGlassGrantFailedError extends Error {
+  override readonly name = 'BreakGlassGrantFailedError';
+  constructor(
+    readonly grantId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 const refuse = (code: RefusalCode, message: string) => new BreakGlassRefusedError(code, message);
 
 /** `INC-123`, `SEC-2026-0042`: a ticket reference, so the grant can be traced to its incident. */
@@ -99,6 +126,8 @@ export interface GrantInput {
   readonly from?: string;
   readonly to?: string;
   readonly egress?: string;
+  /** With `egress`: the workload group outside Kubernetes whose DNS Firewall allows the host. */
+  readonly workloadGroup?: string;
   readonly fromNamespace?: string;
   readonly toNamespace?: string;
   readonly port?: number;

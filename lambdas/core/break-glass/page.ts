@@ -31,7 +31,7 @@ export function grantPage(grant: Grant): Page {
     `BREAK GLASS${grant.drill ? ' DRILL' : ''} in ${grant.stage}: emergency network access, granted without approval.`,
     '',
     `Who:      ${grant.grantedBy.principal} (MFA)`,
-    `What:     ${what} (${grant.target.kind === 'network' ? 'NetworkPolicy pair' : 'DNS-name egress policy'} overlay)`,
+    `What:     ${what} (${grant.target.kind === 'network' ? 'NetworkPolicy pair' : 'DNS-name egress policy'} overlay${grant.dnsFirewall !== undefined ? `, and a DNS Firewall allow for workload group ${grant.dnsFirewall.workloadGroup}: ${grant.dnsFirewall.vpcIds.join(', ')}` : ''})`,
     `Why:      ${grant.incident}: ${grant.reason}`,
     `For:      ${formatDuration(grant.durationSeconds)}, until ${grant.expiresAt} (the expiry is inside the grant)`,
     ...(grant.confirmation !== undefined
@@ -80,6 +80,25 @@ export function unconfirmedPage(grant: Grant): Page {
       `Who:      ${grant.grantedBy.principal}`,
       `What:     ${describeTarget(grant.target)}`,
       `Why:      ${grant.incident}: ${grant.reason}`,
+      '',
+    ].join('\n'),
+  };
+}
+
+/** A grant that could not be written everywhere: it was undone, and security must know. */
+export function failedPage(grant: Grant, what: string, error: string): Page {
+  return {
+    subject: subject(
+      `[BREAK GLASS] FAILED: ${describeTarget(grant.target)} not granted (${grant.incident})`,
+    ),
+    message: [
+      `BREAK GLASS in ${grant.stage}: grant ${grant.id} FAILED and was NOT given: ${what} could not be written.`,
+      '',
+      `Who:      ${grant.grantedBy.principal}`,
+      `What:     ${describeTarget(grant.target)}`,
+      `Why:      ${grant.incident}: ${grant.reason}`,
+      `Error:    ${error}`,
+      'Undone:   what had been written was removed and the grant marked revoked; the sweep removes anything left.',
       '',
     ].join('\n'),
   };

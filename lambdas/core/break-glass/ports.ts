@@ -50,6 +50,42 @@ export interface OverlayTarget {
   read(stage: string): Promise<unknown[]>;
 }
 
+/** One grant's allow, as the DNS Firewall target writes it. */
+export interface DnsFirewallAllow {
+  readonly grantId: string;
+  readonly stage: string;
+  /** The domain list's and the rule group's name (`ward-bg-<grant id>`). */
+  readonly name: string;
+  /** DNS Firewall's form of the egress host: `api.stripe.com` or `*.stripe.com`. */
+  readonly domain: string;
+  readonly vpcIds: readonly string[];
+  /** The lowest association priority break glass may use; the target takes the first free one. */
+  readonly priority: number;
+  /** Written into every resource's `ward:expires-at` tag. */
+  readonly expiresAt: string;
+}
+
+/** A set of break-glass DNS Firewall resources (a domain list, a rule group) found in the stage. */
+export interface DnsFirewallAllowResources {
+  readonly name: string;
+  /** From the `ward:expires-at` tag; undefined when missing or not a time (fail closed: expired). */
+  readonly expiresAt?: string;
+}
+
+/**
+ * The stage's Route 53 Resolver DNS Firewall, as far as break glass writes it: per grant a
+ * domain list with the host, a rule group allowing it, associated with each VPC of the
+ * workload group; each tagged with its owner, stage and expiry.
+ */
+export interface DnsFirewallAllowTarget {
+  /** Creates the list, the rule group with its ALLOW rule, and one association per VPC. */
+  allow(request: DnsFirewallAllow): Promise<void>;
+  /** Removes associations, rule group and domain list named `name`; what is gone already is fine. */
+  remove(stage: string, name: string): Promise<void>;
+  /** Every break-glass resource set of the stage (by its stage tag), expired or not. */
+  list(stage: string): Promise<DnsFirewallAllowResources[]>;
+}
+
 /** One-time schedules that call the function back: a grant's expiry, a deadline, a retry. */
 export interface CallbackScheduler {
   /** Creates the schedule; an existing one of that name is left as it is. */
@@ -120,6 +156,7 @@ export interface BreakGlassDependencies {
   readonly spool: EventSpool;
   readonly drills: DrillStore;
   readonly overlay: OverlayTarget;
+  readonly dnsFirewall: DnsFirewallAllowTarget;
   readonly scheduler: CallbackScheduler;
   readonly audit: AuditEmitter;
   readonly roles: RoleIssuer;

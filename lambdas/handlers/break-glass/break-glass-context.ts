@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { Route53ResolverClient } from '@aws-sdk/client-route53resolver';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -11,18 +12,20 @@ import type { JSONWebKeySet } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { EventBridgeAuditPublisher } from '../../adapters/audit/event-bridge-audit-publisher';
 import { DynamoBreakGlassStore } from '../../adapters/break-glass/dynamo-break-glass-store';
+import { Route53ResolverAllowTarget } from '../../adapters/break-glass/route53-resolver-allow-target';
 import { S3OverlayTarget } from '../../adapters/break-glass/s3-overlay-target';
 import { SchedulerCallbacks } from '../../adapters/break-glass/scheduler-callbacks';
 import { SnsPager } from '../../adapters/break-glass/sns-pager';
 import { SqsPageReceipts } from '../../adapters/break-glass/sqs-page-receipts';
 import { StsRoleIssuer } from '../../adapters/break-glass/sts-role-issuer';
 import { TokenVerifier } from '../../adapters/break-glass/token-verifier';
+import { assumedRoleCredentials } from '../../adapters/promotion/stage-accounts';
 import {
   BREAK_GLASS_ENV,
   BreakGlassRuntimeConfigSchema,
   IDENTITY_JWKS_ENV,
 } from '../../contracts/break-glass';
-import type { BreakGlassDependencies } from '../../core/break-glass/ports';
+import type { BreakGlassDependencies, DnsFirewallAllowTarget } from '../../core/break-glass/ports';
 
 export class MissingConfigurationError extends Error {
   override readonly name = 'MissingConfigurationError';
@@ -37,6 +40,13 @@ function required(name: string): string {
 }
 
 export const logger = new Logger();
+
+/** A stage with no fleet account configured: grants asking for DNS Firewall are refused earlier. */
+const noDnsFirewall: DnsFirewallAllowTarget = {
+  allow: () => Promise.reject(new MissingConfigurationError('no DNS Firewall target configured')),
+  remove: () => Promise.resolve(),
+  list: () => Promise.resolve([]),
+};
 
 let cached: { deps: BreakGlassDependencies; verifier: TokenVerifier } | undefined;
 
@@ -56,6 +66,20 @@ export function breakGlassContext(functionArn: string) {
     tableName: required(BREAK_GLASS_ENV.table),
   });
   const now = () => new Date();
+  const sts = new STSClient({});
+  const fleet = config.dnsFirewallTarget;
+  // Each grant gets its own session of the fleet role (named for the grant in the fleet
+  // account's CloudTrail), so its client is made per grant rather than once.
+  const dnsFirewall: DnsFirewallAllowTarget =
+    fleet === undefined
+      ? noDnsFirewall
+      : new Route53ResolverAllowTarget({
+          clientFor: (sessionName) =>
+            new Route53ResolverClient({
+              region: fleet.region,
+              credentials: assumedRoleCredentials(sts, fleet.roleArn, sessionName),
+            }),
+        });
   const deps: BreakGlassDependencies = {
     config,
     pager: new SnsPager({
@@ -69,6 +93,7 @@ export function breakGlassContext(functionArn: string) {
       client: new S3Client({}),
       bucket: required(BREAK_GLASS_ENV.manifestsBucket),
     }),
+    dnsFirewall,
     scheduler: new SchedulerCallbacks({
       client: new SchedulerClient({}),
       group: required(BREAK_GLASS_ENV.scheduleGroup),
@@ -80,7 +105,7 @@ export function breakGlassContext(functionArn: string) {
       client: new EventBridgeClient({ maxAttempts: 2 }),
       busName: required(BREAK_GLASS_ENV.auditBusName),
     }),
-    roles: new StsRoleIssuer({ client: new STSClient({}) }),
+    roles: new StsRoleIssuer({ client: sts }),
     receipts: new SqsPageReceipts({
       client: new SQSClient({}),
       queueUrl: required(BREAK_GLASS_ENV.drillReceiptQueueUrl),

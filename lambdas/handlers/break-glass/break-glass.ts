@@ -6,7 +6,7 @@ import type {
 import { z } from 'zod';
 import { BreakGlassRequestSchema, type BreakGlassRequest } from '../../contracts/break-glass';
 import { breakGlassCaller } from '../../core/break-glass/caller';
-import { BreakGlassRefusedError } from '../../core/break-glass/grant';
+import { BreakGlassGrantFailedError, BreakGlassRefusedError } from '../../core/break-glass/grant';
 import { checkDrillPage, checkDrills, recordDrill } from '../../core/break-glass/use-cases/drills';
 import {
   confirm,
@@ -20,6 +20,13 @@ import {
 } from '../../core/break-glass/use-cases/grants';
 import { assumeRole } from '../../core/break-glass/use-cases/roles';
 import { breakGlassContext, logger } from './break-glass-context';
+
+/** HTTP status of an answer that is not ok, for the function URL; any other code is 403. */
+const STATUS_OF_REFUSAL: Readonly<Record<string, number>> = {
+  'not-found': 404,
+  // Not a refusal: a target could not be written, and the grant was undone.
+  'grant-failed': 502,
+};
 
 /** What the function answers on direct invoke; a function URL gets it as the JSON body. */
 export type BreakGlassAnswer =
@@ -43,7 +50,7 @@ export async function handler(
   );
   if (!viaUrl) return answer;
   return {
-    statusCode: answer.ok ? 200 : answer.refused.code === 'not-found' ? 404 : 403,
+    statusCode: answer.ok ? 200 : (STATUS_OF_REFUSAL[answer.refused.code] ?? 403),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(answer),
   };
@@ -63,6 +70,13 @@ async function answerFor(
   try {
     return { ok: true, result: await run(parsed.data, iamCallerArn, context) };
   } catch (error) {
+    if (error instanceof BreakGlassGrantFailedError) {
+      logger.error('break glass grant failed and was undone', {
+        grantId: error.grantId,
+        reason: error.message,
+      });
+      return { ok: false, refused: { code: 'grant-failed', message: error.message } };
+    }
     if (!(error instanceof BreakGlassRefusedError)) throw error;
     logger.warn('break glass refused', {
       action: parsed.data.action,

@@ -8,6 +8,7 @@ import type { DrillRecord, GrantRecord } from '../../../lambdas/core/break-glass
 import type { Grant } from '../../../lambdas/core/break-glass/grant';
 import type {
   BreakGlassDependencies,
+  DnsFirewallAllow,
   RoleAssumption,
 } from '../../../lambdas/core/break-glass/ports';
 
@@ -25,6 +26,11 @@ export function runtimeConfig(settings: BreakGlassSettingsInput = {}) {
           maxSessionSeconds: 3600,
         },
       },
+      dnsFirewall: {
+        workloadGroups: {
+          'vm-settlement': { vpcIds: ['vpc-0a11c0de5e7713a01', 'vpc-0a11c0de5e7713a02'] },
+        },
+      },
       ...settings,
     },
     identity: {
@@ -36,6 +42,10 @@ export function runtimeConfig(settings: BreakGlassSettingsInput = {}) {
     invokerRoleName: 'ward-break-glass-invoker-s101',
     emergencyRoleArns: {
       'ssm-admin': 'arn:aws:iam::111122223333:role/ward-emergency-ssm-admin-s101',
+    },
+    dnsFirewallTarget: {
+      roleArn: 'arn:aws:iam::222222222222:role/ward-break-glass-apply',
+      region: 'eu-west-2',
     },
   });
 }
@@ -53,6 +63,8 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
   let numbered = 0;
   const pages: { subject: string; message: string }[] = [];
   const overlay = new Map<string, unknown>();
+  /** The stage's DNS Firewall allows by name, as the target would hold them. */
+  const dnsFirewall = new Map<string, DnsFirewallAllow>();
   const schedules = new Map<string, { when: Date; payload: Record<string, unknown> }>();
   const drills: DrillRecord[] = [];
   const fail = new Set<string>();
@@ -129,6 +141,20 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
       },
       read: async () => [...overlay.values()],
     },
+    dnsFirewall: {
+      allow: async (request) => {
+        step('dns');
+        dnsFirewall.set(request.name, request);
+      },
+      remove: async (_stage, name) => {
+        step('dns:remove');
+        dnsFirewall.delete(name);
+      },
+      list: async (stage) =>
+        [...dnsFirewall.values()]
+          .filter((a) => a.stage === stage)
+          .map((a) => ({ name: a.name, expiresAt: a.expiresAt })),
+    },
     scheduler: {
       at: async (name, when, payload) => {
         step(`schedule:${name}`);
@@ -178,6 +204,7 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
     bus,
     pages,
     overlay,
+    dnsFirewall,
     schedules,
     drills,
     fail,

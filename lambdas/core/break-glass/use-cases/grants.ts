@@ -2,6 +2,7 @@ import { BreakGlassAuditAction } from '../../../contracts/audit-sources';
 import { confirmationFor, confirmGrant } from '../confirmation';
 import type { Delivery } from '../drill';
 import {
+  BreakGlassGrantFailedError,
   BreakGlassRefusedError,
   checkDuration,
   checkJustification,
@@ -13,8 +14,14 @@ import {
   type GrantInput,
 } from '../grant';
 import { compileOverlay, liveOverlayItems } from '../overlay';
-import { grantPage, unconfirmedPage } from '../page';
+import { failedPage, grantPage, unconfirmedPage, type Page } from '../page';
 import type { BreakGlassDependencies } from '../ports';
+import {
+  planDnsFirewall,
+  removeDnsFirewall,
+  sweepDnsFirewall,
+  writeDnsFirewall,
+} from './dns-firewall';
 import { breakGlassEvent, deliverSpool, emit, SYSTEM_ACTOR } from './emit';
 
 export const expirySchedule = (id: string) => `expire-${id}`;
@@ -37,6 +44,15 @@ const details = (grant: Grant, extra: Record<string, unknown> = {}) => ({
     ...(grant.target.kind === 'network' ? [grant.target.to.service] : []),
   ],
   ...(grant.target.kind === 'egress' ? { host: grant.target.host } : {}),
+  ...(grant.dnsFirewall !== undefined
+    ? {
+        dnsFirewall: {
+          workloadGroup: grant.dnsFirewall.workloadGroup,
+          vpcIds: grant.dnsFirewall.vpcIds,
+          name: grant.dnsFirewall.name,
+        },
+      }
+    : {}),
   incident: grant.incident,
   reason: grant.reason,
   expiresAt: grant.expiresAt,
@@ -49,8 +65,10 @@ const targetOf = (grant: Grant) => ({ type: 'break-glass-grant', id: grant.id })
 /**
  * Breaks glass for a network grant. Everything is checked before anything happens, so a
  * refusal changes nothing. Then, in this order: page (so security knows even if what follows
- * fails), the function's own record, the stage's overlay, the schedules that end it, and last
- * the audit event (spooled if the bus is down).
+ * fails), the function's own record, the stage's overlay, the workload group's DNS Firewall
+ * (where asked), the schedules that end it, and last the audit event (spooled if the bus is
+ * down). If DNS Firewall cannot be written the grant is not given: it is undone, revoked,
+ * paged as FAILED, and {@link BreakGlassGrantFailedError} thrown.
  */
 export async function grantAccess(
   deps: BreakGlassDependencies,
@@ -65,10 +83,12 @@ export async function grantAccess(
       ? settings.drill.durationSeconds
       : checkDuration(input.durationSeconds, settings);
   const target = checkTarget(input);
+  const id = deps.newId();
+  const dnsFirewall = planDnsFirewall(deps.config, target, input.workloadGroup, id);
   const now = deps.now();
   const confirmation = confirmationFor(target, settings, now);
   const grant: Grant = {
-    id: deps.newId(),
+    id,
     stage,
     target,
     grantedBy: actor,
@@ -78,6 +98,7 @@ export async function grantAccess(
     expiresAt: new Date(now.getTime() + durationSeconds * 1000).toISOString(),
     durationSeconds,
     ...(confirmation !== undefined ? { confirmation } : {}),
+    ...(dnsFirewall !== undefined ? { dnsFirewall } : {}),
     drill: input.drill === true,
     status: 'active',
   };
@@ -86,6 +107,11 @@ export async function grantAccess(
   await deps.grants.create({ grant, pageMessageId: messageId, events: [] });
   const document = compileOverlay(grant, now);
   if (document !== undefined) await deps.overlay.write(grant, document);
+  try {
+    await writeDnsFirewall(deps, grant);
+  } catch (error) {
+    await undoFailedGrant(deps, grant, error, correlationId);
+  }
   const warnings: string[] = [];
   const schedule = async (name: string, when: string, action: string) => {
     try {
@@ -112,6 +138,33 @@ export async function grantAccess(
   return { grant, pageMessageId: messageId, audit: emitted.delivery, warnings };
 }
 
+/** The DNS Firewall write failed: the grant is ended as revoked, paged FAILED, and refused. */
+async function undoFailedGrant(
+  deps: BreakGlassDependencies,
+  grant: Grant,
+  error: unknown,
+  correlationId: string,
+): Promise<never> {
+  const message = error instanceof Error ? error.message : String(error);
+  deps.log.warn('DNS Firewall could not be written; the grant is undone', {
+    grantId: grant.id,
+    error: message,
+  });
+  await end(
+    deps,
+    grant,
+    'revoked',
+    { actor: undefined, reason: `failed: DNS Firewall could not be written: ${message}` },
+    correlationId,
+    { failed: true, page: failedPage(grant, 'its DNS Firewall allow', message) },
+  );
+  throw new BreakGlassGrantFailedError(
+    grant.id,
+    `the grant was not given: DNS Firewall in ${grant.stage} could not be written (${message}); what had been written was removed, the grant ${grant.id} is marked revoked and security was paged`,
+    { cause: error },
+  );
+}
+
 async function existing(deps: BreakGlassDependencies, id: string) {
   const record = await deps.grants.get(id);
   if (record === undefined)
@@ -124,7 +177,8 @@ async function existing(deps: BreakGlassDependencies, id: string) {
 
 /**
  * Ends a grant: the record first (conditioned on it still being active, so two enders do not
- * both act), then the overlay and the schedules, then the event. `false` when it had ended.
+ * both act), then the overlay, its DNS Firewall allow and the schedules, then (for a failed
+ * grant) the page, then the event. `false` when it had ended.
  */
 async function end(
   deps: BreakGlassDependencies,
@@ -132,7 +186,9 @@ async function end(
   status: 'revoked' | 'expired',
   by: { actor: BreakGlassActor | undefined; reason: string },
   correlationId: string,
-): Promise<{ ended: boolean; audit?: Delivery }> {
+  /** A page to send before the event (a failed or unconfirmed grant), and whether it failed. */
+  notice: { page: Page; failed: boolean } | undefined = undefined,
+): Promise<{ ended: boolean; audit?: Delivery; warnings: string[] }> {
   const now = deps.now().toISOString();
   const ended: Grant = {
     ...grant,
@@ -141,10 +197,13 @@ async function end(
     endedBy: by.actor?.principal ?? SYSTEM_ACTOR.principal,
     endReason: by.reason,
   };
-  if (!(await deps.grants.replaceGrant(ended, 'active'))) return { ended: false };
+  if (!(await deps.grants.replaceGrant(ended, 'active'))) return { ended: false, warnings: [] };
   await deps.overlay.remove(ended);
+  const dnsWarning = await removeDnsFirewall(deps, ended);
   for (const name of [expirySchedule(grant.id), deadlineSchedule(grant.id)])
     await cancel(deps, name);
+  // Paging stays ahead of the event: whoever sees the event can count on the page being out.
+  if (notice !== undefined) await deps.pager.page(notice.page.subject, notice.page.message);
   const emitted = await emit(deps, [
     breakGlassEvent(deps, {
       action: status === 'expired' ? BreakGlassAuditAction.expired : BreakGlassAuditAction.revoked,
@@ -153,12 +212,20 @@ async function end(
           ? { principal: by.actor.principal, kind: 'human', mfa: by.actor.mfa }
           : SYSTEM_ACTOR,
       target: targetOf(grant),
-      details: details(ended, { endReason: by.reason }),
+      outcome: notice?.failed === true ? 'failure' : 'success',
+      details: details(ended, {
+        endReason: by.reason,
+        ...(notice?.failed === true ? { failed: true } : {}),
+      }),
       correlationId,
     }),
   ]);
   await deps.grants.addEvents(grant.id, emitted.notes);
-  return { ended: true, audit: emitted.delivery };
+  return {
+    ended: true,
+    audit: emitted.delivery,
+    warnings: dnsWarning !== undefined ? [dnsWarning] : [],
+  };
 }
 
 /** A person ends a grant early. */
@@ -168,7 +235,7 @@ export async function revokeGrant(
   id: string,
   reason: string | undefined,
   correlationId: string,
-): Promise<{ grant: Grant; audit: Delivery }> {
+): Promise<{ grant: Grant; audit: Delivery; warnings: readonly string[] }> {
   const { grant } = await existing(deps, id);
   if (grant.status !== 'active')
     throw new BreakGlassRefusedError(
@@ -184,7 +251,11 @@ export async function revokeGrant(
   );
   if (!result.ended)
     throw new BreakGlassRefusedError('not-active', `grant ${id} ended while it was being revoked`);
-  return { grant: (await existing(deps, id)).grant, audit: result.audit ?? 'delivered' };
+  return {
+    grant: (await existing(deps, id)).grant,
+    audit: result.audit ?? 'delivered',
+    warnings: result.warnings,
+  };
 }
 
 /** The scheduler's call at a grant's expiry (or the sweep's, if the schedule never fired). */
@@ -216,11 +287,8 @@ export async function enforceConfirmation(
     'revoked',
     { actor: undefined, reason: 'unconfirmed: no second person confirmed in time' },
     correlationId,
+    { page: unconfirmedPage(record.grant), failed: false },
   );
-  if (result.ended) {
-    const page = unconfirmedPage(record.grant);
-    await deps.pager.page(page.subject, page.message);
-  }
   return result.ended;
 }
 
@@ -287,7 +355,10 @@ export async function sweep(deps: BreakGlassDependencies, correlationId: string)
     )
       revoked += 1;
   }
-  return { delivered, expired, revoked };
+  // Last, once ended grants are ended: DNS Firewall allows past their tagged expiry or with no
+  // live grant, whatever the records say (DNS Firewall has no reader that drops by expiry).
+  const dnsFirewall = await sweepDnsFirewall(deps);
+  return { delivered, expired, revoked, dnsFirewall };
 }
 
 /** A schedule left behind only calls back for a grant that has ended, which does nothing. */
