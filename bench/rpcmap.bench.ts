@@ -35,7 +35,13 @@ export async function benchRpcmap(): Promise<{ title: string; figures: Figure[] 
     const cacheDir = join(root, '.ward', 'cache');
     await scan({ root, cacheDir, jobs: JOBS });
     const changed = join(root, 'service.ledger', 'main.go');
+    // The tree was written moments before the cache was: stamps that recent cannot be trusted
+    // (a change in the same clock tick would not show), so the first rescan also re-hashes
+    // those files, as git does with its index. Printed, but the target is the second: one
+    // file changed in a tree the cache has settled on.
     appendFileSync(changed, '\n// touched by the bench\n');
+    const firstRescan = await timed(() => scan({ root, cacheDir, jobs: JOBS }));
+    appendFileSync(changed, '\n// touched again\n');
     const rescan = await timed(() => scan({ root, cacheDir, jobs: JOBS }));
 
     const expected = new Set(generatedEdges.map((edge) => `${edge.from} -> ${edge.to}`));
@@ -63,6 +69,10 @@ export async function benchRpcmap(): Promise<{ title: string; figures: Figure[] 
         { name: 'bare parse, same files and threads', value: ms(bare.ms) },
         { name: 'scan / bare parse', value: `${(full.ms / bare.ms).toFixed(2)}x` },
         {
+          name: 'first rescan (recently written files re-hashed)',
+          value: ms(firstRescan.ms),
+        },
+        {
           name: 'rescan after one file changed (cache)',
           value: ms(rescan.ms),
           target: '< 1 s',
@@ -75,7 +85,7 @@ export async function benchRpcmap(): Promise<{ title: string; figures: Figure[] 
         { name: 'recall', value: recall.toFixed(4), target: '1.0', ok: recall === 1 },
         { name: 'unresolved calls', value: String(result.unresolved.length) },
         { name: 'peak RSS up to the full scan', value: mb(peakAfterScan) },
-        { name: 'peak RSS (whole bench, three scans)', value: mb(peakRssBytes()) },
+        { name: 'peak RSS (whole bench, four scans)', value: mb(peakRssBytes()) },
       ],
     };
   } finally {
