@@ -1,7 +1,4 @@
-import {
-  BREAK_GLASS_WAF_RULE_NAME,
-  breakGlassIpSetName,
-} from '../../contracts/break-glass';
+import { BREAK_GLASS_WAF_RULE_NAME, breakGlassIpSetName } from '../../contracts/break-glass';
 import { canonicalJson } from '../canonical-json';
 import { compareCidrs, isCidr, parseCidr, type Cidr, type IpVersion } from './cidr';
 import { EdgeRulesError, schemaProblems, type EdgeRuleProblem } from './edge-rules-error';
