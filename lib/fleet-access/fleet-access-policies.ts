@@ -175,6 +175,8 @@ export function breakGlassWafGuards(scope: FleetResourceScope): PolicyStatement[
       ],
       resources: others,
     }),
+    // Not CreateWebACL/UpdateWebACL: IAM authorises those on the IP sets a web ACL refers to
+    // as well, and every web ACL promotion writes refers to its endpoint's break-glass sets.
     new PolicyStatement({
       sid: 'NeverChangeBreakGlassIpSets',
       effect: Effect.DENY,

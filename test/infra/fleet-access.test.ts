@@ -180,6 +180,9 @@ describe('what each fleet role may do', () => {
     );
     expect(allowed(apply, 'wafv2:DeleteWebACL')).toEqual([]);
     expect(allowed(apply, 'wafv2:UntagResource')).toEqual([]);
+    // Web ACLs refer to the break-glass sets, and IAM authorises Create/UpdateWebACL on them too.
+    for (const action of ['wafv2:CreateWebACL', 'wafv2:UpdateWebACL'])
+      for (const resource of bg('ipset')) expect(denied(apply, action)).not.toContain(resource);
   });
 
   it('given ward-promotion-apply, then it may create an endpoint’s ward-bg- IP sets only tagged ward:owner=break-glass and with no other tag', () => {
