@@ -7,7 +7,9 @@ import { formatOption } from '../options';
 import { json } from '../render';
 
 interface GrantOptions {
-  from: string;
+  from?: string;
+  fromCidr?: string;
+  endpoint?: string;
   to?: string;
   egress?: string;
   workloadGroup?: string;
@@ -43,14 +45,21 @@ export function registerBreakGlassGrant(
   breakGlassOptions(
     parent
       .command('grant')
-      .description('open emergency network access: --from A --to B, or --from A --egress HOST')
-      .requiredOption('--from <service>', 'the service that needs to connect')
+      .description(
+        'open emergency access: --from A --to B, --from A --egress HOST, or --from-cidr CIDR --endpoint NAME',
+      )
+      .option('--from <service>', 'the service that needs to connect')
       .option('--to <service>', 'the service it must reach')
       .option('--egress <host[:port]>', 'the internet host it must reach (default port 443)')
       .option(
         '--workload-group <name>',
         'with --egress: also allow the host in this workload group’s DNS Firewall (VPCs outside Kubernetes)',
       )
+      .option(
+        '--from-cidr <cidr>',
+        'inbound: let this source (IPv4 up to /16, IPv6 up to /48) through --endpoint’s WAF',
+      )
+      .option('--endpoint <name>', 'with --from-cidr: the public endpoint whose web ACL lets it in')
       .option('--from-namespace <ns>', 'the caller’s namespace (default: its name with "." as "-")')
       .option('--to-namespace <ns>', 'the callee’s namespace (default: its name with "." as "-")')
       .option('--port <port>', 'only this TCP port')
@@ -65,7 +74,9 @@ export function registerBreakGlassGrant(
     .action(async (options: GrantOptions) => {
       const outcome = await callBreakGlass<GrantOutcome>(io, options, {
         action: 'grant',
-        from: options.from,
+        ...(options.from !== undefined ? { from: options.from } : {}),
+        ...(options.fromCidr !== undefined ? { fromCidr: options.fromCidr } : {}),
+        ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
         ...(options.to !== undefined ? { to: options.to } : {}),
         ...(options.egress !== undefined ? { egress: options.egress } : {}),
         ...(options.workloadGroup !== undefined ? { workloadGroup: options.workloadGroup } : {}),
@@ -87,6 +98,11 @@ export function registerBreakGlassGrant(
             ...(grant.dnsFirewall !== undefined
               ? [
                   `  DNS Firewall: ${grant.dnsFirewall.name} allows it in workload group ${grant.dnsFirewall.workloadGroup} (${grant.dnsFirewall.vpcIds.join(', ')})`,
+                ]
+              : []),
+            ...(grant.target.kind === 'inbound'
+              ? [
+                  `  WAF: ${grant.target.cidr} is in endpoint ${grant.target.endpoint}’s break-glass IP set, allowed before every other rule`,
                 ]
               : []),
             `  paged first (message ${outcome.pageMessageId}); audit event ${outcome.audit === 'delivered' ? 'delivered' : 'SPOOLED: the audit bus is down; it is delivered when the bus is back'}`,

@@ -10,7 +10,7 @@ import { breakGlassOptions } from './break-glass-grant';
 export interface GrantLine {
   readonly id: string;
   readonly stage: string;
-  readonly kind: 'network' | 'egress';
+  readonly kind: 'network' | 'egress' | 'inbound';
   readonly what: string;
   readonly grantedBy: string;
   readonly incident: string;

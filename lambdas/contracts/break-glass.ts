@@ -67,6 +67,24 @@ export const FLEET_BREAK_GLASS_TAG_KEYS = [
 export const breakGlassDnsFirewallName = (grantId: string) =>
   `${FLEET_BREAK_GLASS_NAME_PREFIX}${grantId}`;
 /**
+ * The first rule of every web ACL Ward compiles: allow what the endpoint's two break-glass IP
+ * sets hold, before every other rule (managed groups included), so an emergency inbound grant
+ * gets through whatever else the endpoint blocks.
+ */
+export const BREAK_GLASS_WAF_RULE_NAME = 'ward-break-glass-allow';
+/** An endpoint's break-glass IP sets (`ward-bg-<endpoint>-v4`, `-v6`): promotion creates them empty. */
+export const breakGlassIpSetName = (endpoint: string, version: 'IPV4' | 'IPV6') =>
+  `${FLEET_BREAK_GLASS_NAME_PREFIX}${endpoint}-${version === 'IPV4' ? 'v4' : 'v6'}`;
+/**
+ * Per inbound grant, a tag on the IP set holding its address: key `ward:bg:<grant id>`, value
+ * `<cidr> <expires-at> <stage>`, so the expiry (and which Ward stage wrote it) travels inside
+ * the resource and the sweep can remove the address with nothing else to go on.
+ */
+export const BREAK_GLASS_WAF_TAG_PREFIX = 'ward:bg:';
+export const breakGlassWafTagKey = (grantId: string) => `${BREAK_GLASS_WAF_TAG_PREFIX}${grantId}`;
+/** WAF's tag limits: at most this many tags on one resource. */
+export const WAF_MAX_TAGS_PER_RESOURCE = 50;
+/**
  * How many association priorities break glass may use per VPC, from the configured one
  * upward: one per grant live at once on the VPC (DNS Firewall wants them unique per VPC).
  */
@@ -187,8 +205,9 @@ export const BreakGlassRuntimeConfigSchema = z.strictObject({
   /** The ARN of each emergency role, by its name in `settings.emergencyRoles`. */
   emergencyRoleArns: z.record(z.string(), z.string().min(1)).default({}),
   /**
-   * The stage's fleet account as break glass reaches its DNS Firewall: `ward-break-glass-apply`
-   * there and the Region. Without it, `--workload-group` grants are refused.
+   * The stage's fleet account as break glass reaches its DNS Firewall and (REGIONAL) WAF:
+   * `ward-break-glass-apply` there and the Region. Without it, `--workload-group` and
+   * `--from-cidr` grants are refused.
    */
   dnsFirewallTarget: z
     .strictObject({
@@ -217,6 +236,9 @@ export const BreakGlassRequestSchema = z.discriminatedUnion('action', [
     egress: z.string().optional(),
     /** With `egress`: the workload group (VPCs outside Kubernetes) whose DNS Firewall allows it. */
     workloadGroup: z.string().optional(),
+    /** An inbound grant: this source CIDR through the public endpoint's WAF (with `endpoint`). */
+    fromCidr: z.string().optional(),
+    endpoint: z.string().optional(),
     fromNamespace: z.string().optional(),
     toNamespace: z.string().optional(),
     port: z.number().int().min(1).max(65_535).optional(),

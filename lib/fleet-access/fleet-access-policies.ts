@@ -1,4 +1,9 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  BREAK_GLASS_WAF_TAG_PREFIX,
+  FLEET_BREAK_GLASS_NAME_PREFIX,
+  FLEET_BREAK_GLASS_OWNER,
+} from '../../lambdas/contracts/break-glass';
 import { FLEET_OWNER_TAG_KEY } from '../../lambdas/contracts/promotion-contracts';
 
 /**
@@ -17,6 +22,7 @@ export interface FleetResourceScope {
 
 /** The WAF resource types Ward writes; each ARN ends `<type>/<name>/<id>`. */
 const WAF_TYPES = ['webacl', 'ipset', 'regexpatternset', 'rulegroup'] as const;
+type WafType = (typeof WAF_TYPES)[number];
 
 /**
  * WAF ARNs of the resources whose names start with `namePrefix`: regional ones in each Region,
@@ -24,9 +30,13 @@ const WAF_TYPES = ['webacl', 'ipset', 'regexpatternset', 'rulegroup'] as const;
  * the name (`arn:aws:wafv2:<region>:<account>:regional/ipset/<name>/<id>`), so a name prefix
  * in the ARN pattern is what scopes a role to its own resources.
  */
-export function wafArns(scope: FleetResourceScope, namePrefix: string): string[] {
+export function wafArns(
+  scope: FleetResourceScope,
+  namePrefix: string,
+  types: readonly WafType[] = WAF_TYPES,
+): string[] {
   const at = (region: string, arnScope: string) =>
-    WAF_TYPES.map(
+    types.map(
       (type) =>
         `arn:${scope.partition}:wafv2:${region}:${scope.account}:${arnScope}/${type}/${namePrefix}*/*`,
     );
@@ -139,12 +149,86 @@ export function tagOnCreateStatement(
   });
 }
 
-/** An explicit deny on WAF resources of another namespace: a deny wins over any allow. */
-export function denyWafNamespace(scope: FleetResourceScope, namePrefix: string): PolicyStatement {
-  return new PolicyStatement({
-    sid: 'NeverTouchBreakGlassWafResources',
-    effect: Effect.DENY,
-    actions: [...WAF_WRITE_ACTIONS, ...WAF_DELETE_ACTIONS, 'wafv2:TagResource'],
-    resources: wafArns(scope, namePrefix),
-  });
+/**
+ * What promotion may do in break glass's WAF namespace (`ward-bg-`), which its `ward-*` allow
+ * also matches: explicit denies (a deny wins over any allow) of every write but one, creating
+ * an endpoint's break-glass IP sets, tagged `ward:owner=break-glass` and nothing else, plus the
+ * allow of that tag on create. It can never change their addresses, re-tag or delete them.
+ */
+export function breakGlassWafGuards(scope: FleetResourceScope): PolicyStatement[] {
+  const others = wafArns(scope, FLEET_BREAK_GLASS_NAME_PREFIX, [
+    'webacl',
+    'regexpatternset',
+    'rulegroup',
+  ]);
+  const ipSets = wafArns(scope, FLEET_BREAK_GLASS_NAME_PREFIX, ['ipset']);
+  const createOrTag = ['wafv2:CreateIPSet', 'wafv2:TagResource'];
+  return [
+    new PolicyStatement({
+      sid: 'NeverTouchBreakGlassWafResources',
+      effect: Effect.DENY,
+      actions: [
+        ...WAF_WRITE_ACTIONS,
+        ...WAF_DELETE_ACTIONS,
+        'wafv2:TagResource',
+        'wafv2:UntagResource',
+      ],
+      resources: others,
+    }),
+    // Not CreateWebACL/UpdateWebACL: IAM authorises those on the IP sets a web ACL refers to
+    // as well, and every web ACL promotion writes refers to its endpoint's break-glass sets.
+    new PolicyStatement({
+      sid: 'NeverChangeBreakGlassIpSets',
+      effect: Effect.DENY,
+      actions: ['wafv2:UpdateIPSet', 'wafv2:DeleteIPSet', 'wafv2:UntagResource'],
+      resources: ipSets,
+    }),
+    new PolicyStatement({
+      sid: 'CreateBreakGlassIpSetsOnlyForBreakGlass',
+      effect: Effect.DENY,
+      actions: createOrTag,
+      resources: ipSets,
+      conditions: {
+        StringNotEquals: { [`aws:RequestTag/${FLEET_OWNER_TAG_KEY}`]: FLEET_BREAK_GLASS_OWNER },
+      },
+    }),
+    new PolicyStatement({
+      sid: 'CreateBreakGlassIpSetsWithTheOwnerTagOnly',
+      effect: Effect.DENY,
+      actions: createOrTag,
+      resources: ipSets,
+      conditions: { 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': [FLEET_OWNER_TAG_KEY] } },
+    }),
+    // CreateIPSet with Tags is also authorised as wafv2:TagResource.
+    new PolicyStatement({
+      sid: 'TagBreakGlassIpSetsOnCreate',
+      actions: ['wafv2:TagResource'],
+      resources: ipSets,
+      conditions: taggedOnCreate(FLEET_BREAK_GLASS_OWNER),
+    }),
+  ];
+}
+
+/**
+ * Break glass's WAF rights: read and replace the addresses of the `ward-bg-` IP sets promotion
+ * created, and write, read and remove its per-grant `ward:bg:<grant id>` tags on them (never the
+ * owner tag). It creates, deletes and references nothing in WAF.
+ */
+export function breakGlassWafStatements(scope: FleetResourceScope): PolicyStatement[] {
+  const ipSets = wafArns(scope, FLEET_BREAK_GLASS_NAME_PREFIX, ['ipset']);
+  return [
+    new PolicyStatement({
+      sid: 'ChangeBreakGlassIpSetAddresses',
+      actions: ['wafv2:GetIPSet', 'wafv2:UpdateIPSet', 'wafv2:ListTagsForResource'],
+      resources: ipSets,
+    }),
+    new PolicyStatement({
+      sid: 'TagBreakGlassIpSetsPerGrant',
+      actions: ['wafv2:TagResource', 'wafv2:UntagResource'],
+      resources: ipSets,
+      conditions: {
+        'ForAllValues:StringLike': { 'aws:TagKeys': [`${BREAK_GLASS_WAF_TAG_PREFIX}*`] },
+      },
+    }),
+  ];
 }

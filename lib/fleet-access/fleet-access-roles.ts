@@ -24,7 +24,8 @@ import {
 import { acknowledgeWildcardResource } from '../constructs/nag';
 import type { TrustedWardDeployment } from './fleet-access-plan';
 import {
-  denyWafNamespace,
+  breakGlassWafGuards,
+  breakGlassWafStatements,
   ownedBy,
   RESOLVER_CHANGE_ACTIONS,
   RESOLVER_CREATE_ACTIONS,
@@ -33,7 +34,6 @@ import {
   resolverArns,
   taggedOnCreate,
   tagOnCreateStatement,
-  WAF_DELETE_ACTIONS,
   WAF_LIST_ACTIONS,
   WAF_READ_ACTIONS,
   WAF_WRITE_ACTIONS,
@@ -170,8 +170,9 @@ function promotionApplyStatements(where: FleetResourceScope): PolicyStatement[] 
       actions: [...WAF_READ_ACTIONS, ...WAF_WRITE_ACTIONS],
       resources: wafArns(where, FLEET_RESOURCE_PREFIX),
     }),
-    // `ward-*` also matches `ward-bg-*`: break glass's namespace is carved out by a deny.
-    denyWafNamespace(where, FLEET_BREAK_GLASS_NAME_PREFIX),
+    // `ward-*` also matches `ward-bg-*`: break glass's namespace is carved out by denies,
+    // but for creating each endpoint's break-glass IP sets, empty, tagged for break glass.
+    ...breakGlassWafGuards(where),
     new PolicyStatement({
       sid: 'CreatePromotionDnsFirewallResources',
       actions: RESOLVER_CREATE_ACTIONS,
@@ -219,11 +220,7 @@ function breakGlassStatements(where: FleetResourceScope): PolicyStatement[] {
   return [
     // AssociateFirewallRuleGroup depends on ec2:DescribeVpcs, which takes no resource ARN.
     listStatement(['ec2:DescribeVpcs']),
-    new PolicyStatement({
-      sid: 'ChangeBreakGlassWafResources',
-      actions: [...WAF_READ_ACTIONS, ...WAF_WRITE_ACTIONS, ...WAF_DELETE_ACTIONS],
-      resources: wafArns(where, FLEET_BREAK_GLASS_NAME_PREFIX),
-    }),
+    ...breakGlassWafStatements(where),
     // Break glass tags what it creates with its owner, the grant's expiry and its stage
     // (FLEET_BREAK_GLASS_TAG_KEYS): the expiry travels inside the resource.
     new PolicyStatement({

@@ -4,13 +4,15 @@ import { AwsServiceError } from '../aws-endpoint/aws-errors';
 import type { JsonOperation } from '../aws-endpoint/json-protocol';
 import type { SigningCaller } from './signing-caller';
 import { invalid } from './waf-capacity';
+import { WafTagStore } from './waf-tags';
 import { checkWebAcl, DEFAULT_LOCAL_WAF_LIMITS, type LocalWafLimits } from './web-acl-checks';
 
 /**
  * A stand-in for AWS WAFv2, which has no local engine: IP sets, regex pattern sets and web
  * ACLs per caller account and Region, with WAF's contract enforced (lock tokens, names,
  * CLOUDFRONT only in us-east-1, capacity and size limits, references that must exist, items
- * in use that cannot be deleted), answering with the exceptions the SDK raises. In memory.
+ * in use that cannot be deleted, tags and their limits: `waf-tags.ts`), answering with the
+ * exceptions the SDK raises. In memory.
  */
 
 export type WafScope = 'REGIONAL' | 'CLOUDFRONT';
@@ -47,6 +49,7 @@ export class LocalWafV2 {
   /** Items by `<access key>/<region>/<scope>`, then by id. */
   private readonly spaces = new Map<string, Map<string, Item>>();
   private readonly writeListeners = new Set<(write: WafWrite) => void>();
+  private readonly tags = new WafTagStore();
 
   constructor(readonly limits: LocalWafLimits = DEFAULT_LOCAL_WAF_LIMITS) {}
 
@@ -75,7 +78,10 @@ export class LocalWafV2 {
       const label = KIND_LABEL[kind];
       return {
         [`Create${label}`]: (input: Record<string, unknown>) => {
+          // Checked before anything is created: bad tags create nothing.
+          const tags = this.tags.parse(input.Tags);
           const created = this.create(caller, kind, input, fields);
+          if (tags.length > 0) this.tags.tag(created.ARN, tags);
           this.written(caller, kind, input, created.Id);
           return { Summary: this.summary(created) };
         },
@@ -100,6 +106,16 @@ export class LocalWafV2 {
       ...kindOps('ipset', 'IPSets', (input) => this.ipSetFields(input)),
       ...kindOps('regexpatternset', 'RegexPatternSets', (input) => this.regexSetFields(input)),
       ...kindOps('webacl', 'WebACLs', (input) => this.webAclFields(caller, input)),
+      TagResource: (input) => {
+        const arn = this.resourceArn(caller, input);
+        this.tags.tag(arn, this.tags.parse(input.Tags));
+        return {};
+      },
+      UntagResource: (input) => {
+        this.tags.untag(this.resourceArn(caller, input), input.TagKeys);
+        return {};
+      },
+      ListTagsForResource: (input) => this.tags.list(this.resourceArn(caller, input), input),
       CheckCapacity: (input) => ({
         Capacity: checkWebAcl({ Rules: input.Rules ?? [] }, this.limits, (arn) =>
           this.byArn(caller, scopeOf(caller, input), arn),
@@ -189,6 +205,21 @@ export class LocalWafV2 {
       );
     }
     space.delete(item.Id);
+    this.tags.forget(item.ARN);
+  }
+
+  /** The ARN of one of the caller's resources (any scope), or WAF's not-found exception. */
+  private resourceArn(caller: WafCaller, input: Record<string, unknown>): string {
+    const arn = input.ResourceARN;
+    if (typeof arn !== 'string' || arn === '') throw invalid('RESOURCE_ARN', 'is required');
+    for (const scope of ['REGIONAL', 'CLOUDFRONT'] as const) {
+      const own = caller.region === 'us-east-1' || scope === 'REGIONAL';
+      if (own && [...this.space(caller, scope).values()].some((i) => i.ARN === arn)) return arn;
+    }
+    throw new AwsServiceError(
+      'WAFNonexistentItemException',
+      `AWS WAF couldn't perform the operation because your resource doesn't exist: ${arn}`,
+    );
   }
 
   private list(caller: WafCaller, kind: Kind, input: Record<string, unknown>, plural: string) {

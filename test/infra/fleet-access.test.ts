@@ -164,14 +164,77 @@ describe('what each fleet role may do', () => {
       const resources = allowed(apply, action).map((a) => a.resource);
       expect(resources.length).toBeGreaterThan(0);
       for (const r of resources) expect(r).toMatch(/:(regional|global)\/\w+\/ward-\*\/\*$/);
-      expect(denied(apply, action)).toEqual(
-        resources.map((r) => r.replace('/ward-*/*', '/ward-bg-*/*')),
-      );
     }
+    const bg = (type: string) => [
+      `arn:aws:wafv2:eu-west-2:444444444444:regional/${type}/ward-bg-*/*`,
+      `arn:aws:wafv2:us-east-1:444444444444:global/${type}/ward-bg-*/*`,
+    ];
+    for (const type of ['webacl', 'regexpatternset', 'rulegroup'])
+      for (const action of [...wafWrites, 'wafv2:TagResource', 'wafv2:DeleteWebACL'])
+        expect(denied(apply, action)).toEqual(expect.arrayContaining(bg(type)));
+    // Break glass's IP sets: never changed, deleted or untagged by promotion.
+    for (const action of ['wafv2:UpdateIPSet', 'wafv2:DeleteIPSet', 'wafv2:UntagResource'])
+      expect(denied(apply, action)).toEqual(expect.arrayContaining(bg('ipset')));
     expect(allowed(apply, 'wafv2:UpdateWebACL').map((a) => a.resource)).toContain(
       'arn:aws:wafv2:us-east-1:444444444444:global/webacl/ward-*/*',
     );
     expect(allowed(apply, 'wafv2:DeleteWebACL')).toEqual([]);
+    expect(allowed(apply, 'wafv2:UntagResource')).toEqual([]);
+    // Web ACLs refer to the break-glass sets, and IAM authorises Create/UpdateWebACL on them too.
+    for (const action of ['wafv2:CreateWebACL', 'wafv2:UpdateWebACL'])
+      for (const resource of bg('ipset')) expect(denied(apply, action)).not.toContain(resource);
+  });
+
+  it('given ward-promotion-apply, then it may create an endpoint’s ward-bg- IP sets only tagged ward:owner=break-glass and with no other tag', () => {
+    const guards = statements(apply).filter(
+      (s) =>
+        s.Effect === 'Deny' &&
+        list(s.Action).includes('wafv2:CreateIPSet') &&
+        s.Condition !== undefined,
+    );
+    expect(guards.map((s) => [list(s.Action), s.Condition])).toEqual([
+      [
+        ['wafv2:CreateIPSet', 'wafv2:TagResource'],
+        { StringNotEquals: { 'aws:RequestTag/ward:owner': 'break-glass' } },
+      ],
+      [
+        ['wafv2:CreateIPSet', 'wafv2:TagResource'],
+        { 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': ['ward:owner'] } },
+      ],
+    ]);
+    for (const guard of guards)
+      expect(list(guard.Resource).every((r) => r.includes('/ipset/ward-bg-*/*'))).toBe(true);
+    expect(allowed(apply, 'wafv2:TagResource')).toEqual(
+      ['regional', 'global'].map((arnScope) => ({
+        resource: `arn:aws:wafv2:${arnScope === 'global' ? 'us-east-1' : 'eu-west-2'}:444444444444:${arnScope}/ipset/ward-bg-*/*`,
+        condition: {
+          StringEquals: { 'aws:RequestTag/ward:owner': 'break-glass' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['ward:owner'] },
+        },
+      })),
+    );
+  });
+
+  it('given ward-break-glass-apply, then in WAF it only reads and replaces the addresses of ward-bg- IP sets and writes its ward:bg:* tags on them', () => {
+    const waf = statements(breakGlass).filter(
+      (s) => s.Effect === 'Allow' && list(s.Resource).some((r) => r.includes(':wafv2:')),
+    );
+    expect(waf.flatMap((s) => list(s.Action)).sort()).toEqual([
+      'wafv2:GetIPSet',
+      'wafv2:ListTagsForResource',
+      'wafv2:TagResource',
+      'wafv2:UntagResource',
+      'wafv2:UpdateIPSet',
+    ]);
+    for (const s of waf)
+      expect(list(s.Resource).every((r) => r.includes('/ipset/ward-bg-*/*'))).toBe(true);
+    for (const action of ['wafv2:TagResource', 'wafv2:UntagResource'])
+      for (const grant of allowed(breakGlass, action))
+        expect(grant.condition).toEqual({
+          'ForAllValues:StringLike': { 'aws:TagKeys': ['ward:bg:*'] },
+        });
+    for (const action of ['wafv2:CreateIPSet', 'wafv2:DeleteIPSet', 'wafv2:UpdateWebACL'])
+      expect(allowed(breakGlass, action)).toEqual([]);
   });
 
   it('given ward-promotion-apply, then DNS Firewall is changed only where tagged ward:owner=promotion, and created only so tagged', () => {

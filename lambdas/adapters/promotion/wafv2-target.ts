@@ -16,6 +16,8 @@ import {
   type CreateWebACLRequest,
   type WAFV2ClientConfig,
 } from '@aws-sdk/client-wafv2';
+import { FLEET_BREAK_GLASS_OWNER } from '../../contracts/break-glass';
+import { FLEET_OWNER_TAG_KEY } from '../../contracts/promotion-contracts';
 import { canonicalJson, sha256Hex } from '../../core/canonical-json';
 import { isCidr, parseCidr, compareCidrs } from '../../core/edge/cidr';
 import { reference, resolveReferences, type ReferenceKind } from '../../core/edge/references';
@@ -64,7 +66,9 @@ const NAME = 'wafv2';
 /**
  * Applies the bundle's `waf/` files: IP sets and regex pattern sets first (created, or
  * updated when they differ), then each web ACL with their ARNs in place of the `ward-ref:`
- * placeholders. Every update reads the lock token with the resource and is retried from that
+ * placeholders. The endpoint's break-glass IP sets are created empty (tagged
+ * `ward:owner=break-glass`) when missing and otherwise left alone: break glass owns their
+ * addresses, so neither apply nor read-back looks at them beyond their existence. Every update reads the lock token with the resource and is retried from that
  * read when another writer got in between; an unchanged resource is not written at all.
  */
 export class WafV2Target implements PromotionTarget {
@@ -120,6 +124,26 @@ class WafSession {
     const scope = endpoint.webAcl.Scope;
     const client = this.clients[scope];
     const arns = new Map<string, string>();
+    for (const set of endpoint.breakGlassIpSets ?? []) {
+      const existing = (await this.listing(scope, 'ipset')).find((i) => i.Name === set.Name);
+      let arn = existing?.ARN;
+      if (arn === undefined) {
+        const created = await this.counter.count(() =>
+          client.send(
+            new CreateIPSetCommand({
+              ...set,
+              Addresses: [],
+              Description: `Ward break glass: emergency sources allowed first by ${endpoint.webAcl.Name}`,
+              Tags: [{ Key: FLEET_OWNER_TAG_KEY, Value: FLEET_BREAK_GLASS_OWNER }],
+            }),
+          ),
+        );
+        arn = created.Summary?.ARN;
+        if (arn === undefined)
+          throw new TargetApplyError(NAME, `creating ipset ${set.Name} returned no ARN`);
+      }
+      arns.set(`ipset/${set.Name}`, arn);
+    }
     for (const set of endpoint.ipSets) {
       const arn = await this.upsert(scope, 'ipset', set.Name, {
         create: () => new CreateIPSetCommand({ ...set, Addresses: [...set.Addresses] }),
@@ -197,6 +221,22 @@ class WafSession {
     const acl = (await this.listing(scope, 'webacl')).find((i) => i.Name === endpoint.webAcl.Name);
     if (acl === undefined) return undefined;
     const placeholders = new Map<string, string>();
+    // Break glass's sets: that they exist (and are referenced, below), never what they hold.
+    const breakGlassIpSets = [];
+    for (const set of endpoint.breakGlassIpSets ?? []) {
+      const live = (await this.listing(scope, 'ipset')).find((i) => i.Name === set.Name);
+      if (live === undefined) continue;
+      const got = await this.counter.count(() =>
+        client.send(new GetIPSetCommand({ Name: set.Name, Scope: scope, Id: live.Id })),
+      );
+      placeholders.set(live.ARN ?? '', reference('ipset', set.Name));
+      breakGlassIpSets.push({
+        Name: set.Name,
+        Scope: scope,
+        IPAddressVersion: got.IPSet?.IPAddressVersion,
+        Addresses: [],
+      });
+    }
     const ipSets = [];
     for (const set of endpoint.ipSets) {
       const live = (await this.listing(scope, 'ipset')).find((i) => i.Name === set.Name);
@@ -243,6 +283,7 @@ class WafSession {
     return {
       endpoint: endpoint.endpoint,
       ipSets,
+      ...(endpoint.breakGlassIpSets !== undefined ? { breakGlassIpSets } : {}),
       regexPatternSets,
       webAcl,
       capacity: endpoint.capacity,

@@ -26,6 +26,13 @@ export type GrantTarget =
       readonly from: Workload;
       readonly host: string;
       readonly port: number;
+    }
+  | {
+      /** Inbound: a source CIDR let through a public endpoint's WAF (its break-glass IP set). */
+      readonly kind: 'inbound';
+      /** Canonical (`203.0.113.0/24`, `2001:db8::/48`). */
+      readonly cidr: string;
+      readonly endpoint: string;
     };
 
 /** Who acted, as their verified token said. */
@@ -128,6 +135,9 @@ export interface GrantInput {
   readonly egress?: string;
   /** With `egress`: the workload group outside Kubernetes whose DNS Firewall allows the host. */
   readonly workloadGroup?: string;
+  /** An inbound grant: the source CIDR, with `endpoint`, the public endpoint whose WAF lets it in. */
+  readonly fromCidr?: string;
+  readonly endpoint?: string;
   readonly fromNamespace?: string;
   readonly toNamespace?: string;
   readonly port?: number;
@@ -237,13 +247,15 @@ export function checkTarget(input: GrantInput): GrantTarget {
 
 /** The name a target goes by in pages, events and `list`. */
 export function describeTarget(target: GrantTarget): string {
+  if (target.kind === 'inbound') return `${target.cidr} -> endpoint ${target.endpoint} (WAF)`;
   return target.kind === 'network'
     ? `${target.from.service} -> ${target.to.service}${target.port !== undefined ? `:${target.port}` : ''}`
     : `${target.from.service} -> ${target.host}:${target.port}`;
 }
 
-/** The service or host a grant opens: what second-person settings name. */
+/** The service, host or public endpoint a grant opens: what second-person settings name. */
 export function destinationOf(target: GrantTarget): string {
+  if (target.kind === 'inbound') return target.endpoint;
   return target.kind === 'network' ? target.to.service : target.host;
 }
 

@@ -27,15 +27,17 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * The overlay of one grant at `now`: a NetworkPolicy pair (egress from the caller, ingress to
- * the callee) for a network grant, a Cilium DNS-name egress policy for an egress grant. A grant
- * that is not live compiles to nothing: the compiler never writes expired access.
+ * the callee) for a network grant, a Cilium DNS-name egress policy for an egress grant, nothing
+ * for an inbound (WAF) grant. A grant that is not live compiles to nothing: the compiler never
+ * writes expired access.
  */
 export function compileOverlay(
   grant: Grant,
   now: Date,
   options: CompileOptions = compileOptions(),
 ): OverlayDocument | undefined {
-  if (liveState(grant, now) !== 'live') return undefined;
+  // An inbound grant opens a public endpoint's WAF, which no Kubernetes object reaches.
+  if (liveState(grant, now) !== 'live' || grant.target.kind === 'inbound') return undefined;
   const short = grant.id.slice(0, 8);
   const meta = (name: string, namespace: string) => ({
     name: `ward-break-glass-${short}-${name}`,

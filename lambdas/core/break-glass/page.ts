@@ -24,6 +24,17 @@ export function subject(text: string): string {
 const revokeHint = (grant: Pick<Grant, 'id' | 'stage'>) =>
   `ward break-glass revoke ${grant.id} --stage ${grant.stage}`;
 
+/** What a grant writes, as the page names it. */
+function writes(grant: Grant): string {
+  const { target } = grant;
+  if (target.kind === 'inbound')
+    return `the source allowed by the ward-break-glass-allow rule, the first of endpoint ${target.endpoint}'s web ACL: it bypasses that endpoint's rate limits, geo and deny rules and managed groups`;
+  const overlay = `${target.kind === 'network' ? 'NetworkPolicy pair' : 'DNS-name egress policy'} overlay`;
+  return grant.dnsFirewall !== undefined
+    ? `${overlay}, and a DNS Firewall allow for workload group ${grant.dnsFirewall.workloadGroup}: ${grant.dnsFirewall.vpcIds.join(', ')}`
+    : overlay;
+}
+
 /** The page sent first, before the grant is written anywhere. */
 export function grantPage(grant: Grant): Page {
   const what = describeTarget(grant.target);
@@ -31,7 +42,7 @@ export function grantPage(grant: Grant): Page {
     `BREAK GLASS${grant.drill ? ' DRILL' : ''} in ${grant.stage}: emergency network access, granted without approval.`,
     '',
     `Who:      ${grant.grantedBy.principal} (MFA)`,
-    `What:     ${what} (${grant.target.kind === 'network' ? 'NetworkPolicy pair' : 'DNS-name egress policy'} overlay${grant.dnsFirewall !== undefined ? `, and a DNS Firewall allow for workload group ${grant.dnsFirewall.workloadGroup}: ${grant.dnsFirewall.vpcIds.join(', ')}` : ''})`,
+    `What:     ${what} (${writes(grant)})`,
     `Why:      ${grant.incident}: ${grant.reason}`,
     `For:      ${formatDuration(grant.durationSeconds)}, until ${grant.expiresAt} (the expiry is inside the grant)`,
     ...(grant.confirmation !== undefined

@@ -86,6 +86,49 @@ export interface DnsFirewallAllowTarget {
   list(stage: string): Promise<DnsFirewallAllowResources[]>;
 }
 
+/** A break-glass IP set (`ward-bg-<endpoint>-v4|v6`) as WAF holds it: addresses and tags. */
+export interface WafIpSetState {
+  readonly name: string;
+  readonly addresses: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * What to write to a break-glass IP set: tags first, then the whole address list (under the
+ * lock token read with the state it was decided from), then the tags to remove.
+ */
+export interface WafIpSetChange {
+  readonly tag?: Readonly<Record<string, string>>;
+  readonly addresses?: readonly string[];
+  readonly untag?: readonly string[];
+}
+
+/** The endpoint has no such IP set: it was never promoted (promotion creates them). */
+export class WafIpSetMissingError extends Error {
+  override readonly name = 'WafIpSetMissingError';
+}
+
+/**
+ * The stage's (REGIONAL) WAF, as far as break glass writes it: the addresses and tags of the
+ * `ward-bg-` IP sets promotion created empty and every web ACL's first rule refers to. Break
+ * glass never creates, deletes or references anything itself.
+ */
+export interface WafAllowTarget {
+  /**
+   * Reads the IP set with its lock token and its tags, asks `decide` what to write, writes it;
+   * when another writer changed the set in between, reads again and asks again. Throws
+   * {@link WafIpSetMissingError} when there is no such IP set. `session` names the fleet-role
+   * session (the fleet account's CloudTrail shows it).
+   */
+  modify(
+    session: string,
+    name: string,
+    decide: (state: WafIpSetState) => Promise<WafIpSetChange | undefined>,
+  ): Promise<void>;
+  /** The names of every break-glass IP set (`ward-bg-`) in the stage's fleet account. */
+  list(session: string): Promise<string[]>;
+}
+
 /** One-time schedules that call the function back: a grant's expiry, a deadline, a retry. */
 export interface CallbackScheduler {
   /** Creates the schedule; an existing one of that name is left as it is. */
@@ -157,6 +200,7 @@ export interface BreakGlassDependencies {
   readonly drills: DrillStore;
   readonly overlay: OverlayTarget;
   readonly dnsFirewall: DnsFirewallAllowTarget;
+  readonly waf: WafAllowTarget;
   readonly scheduler: CallbackScheduler;
   readonly audit: AuditEmitter;
   readonly roles: RoleIssuer;

@@ -1,4 +1,7 @@
-import { FLEET_BREAK_GLASS_NAME_PREFIX } from '../../contracts/break-glass';
+import {
+  BREAK_GLASS_WAF_RULE_NAME,
+  FLEET_BREAK_GLASS_NAME_PREFIX,
+} from '../../contracts/break-glass';
 import { FLEET_RESOURCE_PREFIX } from '../../contracts/promotion-contracts';
 import { cidrsOverlap, isCidr, parseCidr, type Cidr } from './cidr';
 import type { EdgeRuleProblem } from './edge-rules-error';
@@ -61,13 +64,18 @@ export function endpointProblems(endpoint: EdgeEndpoint): EdgeRuleProblem[] {
     if (seen.has(name)) report(name, 'the name is used by more than one rule of this endpoint');
     seen.add(name);
   }
-  for (const reserved of [IP_ALLOW_RULE, IP_DENY_RULE]) {
+  for (const reserved of [IP_ALLOW_RULE, IP_DENY_RULE, BREAK_GLASS_WAF_RULE_NAME]) {
     if (
       [...endpoint.geoRules, ...endpoint.rateLimits, ...endpoint.customRules].some(
         (r) => r.name === reserved,
       )
     ) {
-      report(reserved, `"${reserved}" is the name of the compiled IP list rule; choose another`);
+      report(
+        reserved,
+        reserved === BREAK_GLASS_WAF_RULE_NAME
+          ? `"${reserved}" is the name of the compiled break-glass rule every web ACL starts with; choose another`
+          : `"${reserved}" is the name of the compiled IP list rule; choose another`,
+      );
     }
   }
 

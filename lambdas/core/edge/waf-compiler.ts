@@ -1,3 +1,4 @@
+import { BREAK_GLASS_WAF_RULE_NAME, breakGlassIpSetName } from '../../contracts/break-glass';
 import { canonicalJson } from '../canonical-json';
 import { compareCidrs, isCidr, parseCidr, type Cidr, type IpVersion } from './cidr';
 import { EdgeRulesError, schemaProblems, type EdgeRuleProblem } from './edge-rules-error';
@@ -62,6 +63,12 @@ export interface CompiledEndpoint {
   readonly endpoint: string;
   /** Create these before the web ACL: its rules refer to them by `ward-ref:` placeholders. */
   readonly ipSets: readonly WafIpSet[];
+  /**
+   * The endpoint's break-glass IP sets (`ward-bg-<endpoint>-v4`, `-v6`), always empty here:
+   * promotion creates them when missing and never writes their addresses, which break glass
+   * owns. The web ACL's first rule, `ward-break-glass-allow`, refers to them.
+   */
+  readonly breakGlassIpSets: readonly WafIpSet[];
   readonly regexPatternSets: readonly RegexPatternSet[];
   readonly webAcl: WebAclRequest;
   readonly capacity: {
@@ -75,7 +82,9 @@ export interface CompiledEndpoint {
 export const WAF_FILE_PREFIX = 'waf/';
 
 /**
- * Compiles every endpoint's edge rules to WAFv2 requests. Rules run by category (IP allow
+ * Compiles every endpoint's edge rules to WAFv2 requests. Every web ACL starts with
+ * `ward-break-glass-allow` (allow what the endpoint's break-glass IP sets hold: empty unless
+ * break glass let a source in, for a bounded time). Then rules run by category (IP allow
  * list, IP deny list, geo rules, rate limits, custom rules, managed groups), then by `order`,
  * then by name, so reordering a config file changes nothing. Deterministic: the same config gives
  * the same bytes. Fails closed: any invalid setting or any limit exceeded throws
@@ -159,7 +168,20 @@ function compileEndpoint(
     regexSets,
   });
   const ipSets: WafIpSet[] = [];
-  const pending: PendingRule[] = [];
+  const breakGlassIpSets: WafIpSet[] = (['IPV4', 'IPV6'] as const).map((version) => ({
+    Name: breakGlassIpSetName(endpoint.endpoint, version),
+    Scope: endpoint.scope,
+    IPAddressVersion: version,
+    Addresses: [],
+  }));
+  // First, on purpose before managed groups and every block: an emergency source gets through.
+  const pending: PendingRule[] = [
+    {
+      name: BREAK_GLASS_WAF_RULE_NAME,
+      built: ipSetsStatement(breakGlassIpSets.map((s) => s.Name)),
+      action: actionJson('allow'),
+    },
+  ];
   // Which rule each IP set and regex pattern set is for, so a name too long names its rule.
   const setOwner = new Map<string, string>();
   const claimRegexSets = (rule: string, from: number) => {
@@ -232,7 +254,7 @@ function compileEndpoint(
       `${endpoint.rateLimits.length} rate-based rules, over WAF's ${WAF_FIXED_LIMITS.rateBasedRulesPerWebAcl} per web ACL`,
     );
   }
-  const references = ipSets.length + regexSets.length;
+  const references = breakGlassIpSets.length + ipSets.length + regexSets.length;
   if (references > WAF_FIXED_LIMITS.referenceStatementsPerWebAcl) {
     report(
       undefined,
@@ -246,7 +268,8 @@ function compileEndpoint(
       undefined,
       `the web ACL name ${aclName} is ${aclName.length} characters, over WAF's ${WAF_NAME_MAX}; shorten the endpoint name`,
     );
-  for (const name of [...ipSets, ...regexSets].map((s) => s.Name)) {
+  for (const set of breakGlassIpSets) setOwner.set(set.Name, BREAK_GLASS_WAF_RULE_NAME);
+  for (const name of [...breakGlassIpSets, ...ipSets, ...regexSets].map((s) => s.Name)) {
     if (name.length > WAF_NAME_MAX)
       report(
         setOwner.get(name),
@@ -279,6 +302,7 @@ function compileEndpoint(
   return {
     endpoint: endpoint.endpoint,
     ipSets,
+    breakGlassIpSets,
     regexPatternSets: regexSets,
     webAcl: {
       Name: aclName,

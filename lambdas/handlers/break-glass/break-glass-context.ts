@@ -6,6 +6,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { JSONWebKeySet } from 'jose';
@@ -19,13 +20,18 @@ import { SnsPager } from '../../adapters/break-glass/sns-pager';
 import { SqsPageReceipts } from '../../adapters/break-glass/sqs-page-receipts';
 import { StsRoleIssuer } from '../../adapters/break-glass/sts-role-issuer';
 import { TokenVerifier } from '../../adapters/break-glass/token-verifier';
+import { WafV2AllowTarget } from '../../adapters/break-glass/wafv2-allow-target';
 import { assumedRoleCredentials } from '../../adapters/promotion/stage-accounts';
 import {
   BREAK_GLASS_ENV,
   BreakGlassRuntimeConfigSchema,
   IDENTITY_JWKS_ENV,
 } from '../../contracts/break-glass';
-import type { BreakGlassDependencies, DnsFirewallAllowTarget } from '../../core/break-glass/ports';
+import type {
+  BreakGlassDependencies,
+  DnsFirewallAllowTarget,
+  WafAllowTarget,
+} from '../../core/break-glass/ports';
 
 export class MissingConfigurationError extends Error {
   override readonly name = 'MissingConfigurationError';
@@ -45,6 +51,12 @@ export const logger = new Logger();
 const noDnsFirewall: DnsFirewallAllowTarget = {
   allow: () => Promise.reject(new MissingConfigurationError('no DNS Firewall target configured')),
   remove: () => Promise.resolve(),
+  list: () => Promise.resolve([]),
+};
+
+/** The same for WAF: inbound grants are refused earlier; the sweep finds nothing. */
+const noWaf: WafAllowTarget = {
+  modify: () => Promise.reject(new MissingConfigurationError('no WAF target configured')),
   list: () => Promise.resolve([]),
 };
 
@@ -80,6 +92,16 @@ export function breakGlassContext(functionArn: string) {
               credentials: assumedRoleCredentials(sts, fleet.roleArn, sessionName),
             }),
         });
+  const waf: WafAllowTarget =
+    fleet === undefined
+      ? noWaf
+      : new WafV2AllowTarget({
+          clientFor: (sessionName) =>
+            new WAFV2Client({
+              region: fleet.region,
+              credentials: assumedRoleCredentials(sts, fleet.roleArn, sessionName),
+            }),
+        });
   const deps: BreakGlassDependencies = {
     config,
     pager: new SnsPager({
@@ -94,6 +116,7 @@ export function breakGlassContext(functionArn: string) {
       bucket: required(BREAK_GLASS_ENV.manifestsBucket),
     }),
     dnsFirewall,
+    waf,
     scheduler: new SchedulerCallbacks({
       client: new SchedulerClient({}),
       group: required(BREAK_GLASS_ENV.scheduleGroup),

@@ -115,7 +115,7 @@ describe('promotion through the prod gate, by hand and back', () => {
       ],
     });
     const text = await wardAs(ward, 'sre', ['bundle', 'show', String(v3)]);
-    expect(text.stdout).toMatch(/public-api \(changed, 1231 -> 1231 WCU\)\n {4}~ per-ip/);
+    expect(text.stdout).toMatch(/public-api \(changed, 1233 -> 1233 WCU\)\n {4}~ per-ip/);
 
     // The automatic promotion is rejected; a person promotes v3 to prod by hand instead.
     const rejected = await wardAs(ward, 'sre', [

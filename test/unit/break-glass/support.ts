@@ -11,6 +11,7 @@ import type {
   DnsFirewallAllow,
   RoleAssumption,
 } from '../../../lambdas/core/break-glass/ports';
+import { WafIpSetMissingError } from '../../../lambdas/core/break-glass/ports';
 
 export const T0 = new Date('2026-11-25T09:00:00.000Z');
 
@@ -66,6 +67,13 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
   /** The stage's DNS Firewall allows by name, as the target would hold them. */
   const dnsFirewall = new Map<string, DnsFirewallAllow>();
   const schedules = new Map<string, { when: Date; payload: Record<string, unknown> }>();
+  /** The fleet account's break-glass IP sets by name; `public-api`'s exist, as promotion made them. */
+  const wafIpSets = new Map<string, { addresses: string[]; tags: Record<string, string> }>(
+    ['ward-bg-public-api-v4', 'ward-bg-public-api-v6'].map((name) => [
+      name,
+      { addresses: [], tags: { 'ward:owner': 'break-glass' } },
+    ]),
+  );
   const drills: DrillRecord[] = [];
   const fail = new Set<string>();
   let now = T0;
@@ -155,6 +163,19 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
           .filter((a) => a.stage === stage)
           .map((a) => ({ name: a.name, expiresAt: a.expiresAt })),
     },
+    waf: {
+      modify: async (_session, name, decide) => {
+        step('waf');
+        const set = wafIpSets.get(name);
+        if (set === undefined) throw new WafIpSetMissingError(`no IP set ${name}`);
+        const change = await decide({ name, addresses: [...set.addresses], tags: { ...set.tags } });
+        if (change === undefined) return;
+        Object.assign(set.tags, change.tag ?? {});
+        if (change.addresses !== undefined) set.addresses = [...change.addresses];
+        for (const key of change.untag ?? []) delete set.tags[key];
+      },
+      list: async () => [...wafIpSets.keys()],
+    },
     scheduler: {
       at: async (name, when, payload) => {
         step(`schedule:${name}`);
@@ -205,6 +226,7 @@ export function fakeDependencies(settings: BreakGlassSettingsInput = {}) {
     pages,
     overlay,
     dnsFirewall,
+    wafIpSets,
     schedules,
     drills,
     fail,

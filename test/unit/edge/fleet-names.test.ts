@@ -95,6 +95,11 @@ describe('WAF names: a name over WAF’s 128 characters is refused naming what m
         endpoint: name,
         message: `the web ACL name ward-${name} is 129 characters, over WAF's 128; shorten the endpoint name`,
       },
+      ...(['v4', 'v6'] as const).map((family) => ({
+        endpoint: name,
+        rule: 'ward-break-glass-allow',
+        message: `the derived name ward-bg-${name}-${family} is 135 characters, over WAF's 128; shorten the endpoint or rule name`,
+      })),
     ]);
   });
 
@@ -102,12 +107,22 @@ describe('WAF names: a name over WAF’s 128 characters is refused naming what m
     const name = 'e'.repeat(123);
     const problems = refusal([endpoint(name)]);
     expect(problems.map((p) => [p.endpoint, p.rule, p.message.split(' is ')[1]])).toEqual([
+      [
+        name,
+        'ward-break-glass-allow',
+        "134 characters, over WAF's 128; shorten the endpoint or rule name",
+      ],
+      [
+        name,
+        'ward-break-glass-allow',
+        "134 characters, over WAF's 128; shorten the endpoint or rule name",
+      ],
       [name, 'ip-allow-list', "137 characters, over WAF's 128; shorten the endpoint or rule name"],
       [name, 'ip-allow-list', "137 characters, over WAF's 128; shorten the endpoint or rule name"],
       [name, 'ip-deny-list', "136 characters, over WAF's 128; shorten the endpoint or rule name"],
       [name, 'scanners', "139 characters, over WAF's 128; shorten the endpoint or rule name"],
     ]);
-    expect(problems[0]?.message).toContain(`the derived name ward-${name}-allow-v4 is 137`);
+    expect(problems[2]?.message).toContain(`the derived name ward-${name}-allow-v4 is 137`);
   });
 
   it('given names that end exactly at 128 characters, then they compile', () => {
@@ -115,6 +130,20 @@ describe('WAF names: a name over WAF’s 128 characters is refused naming what m
     const name = 'e'.repeat(114);
     const [compiled] = compileEdgeRules([endpoint(name, { customRules: [] })]);
     expect(compiled?.ipSets.map((s) => s.Name.length)).toEqual([128, 128, 127]);
+  });
+
+  it('given an endpoint name of 117 characters, then its break-glass IP sets (ward-bg-<117>-v4) are 128 and compile; of 118, they are refused', () => {
+    const fits = 'e'.repeat(117);
+    const [compiled] = compileEdgeRules([
+      endpoint(fits, { ipAllowList: [], ipDenyList: [], customRules: [] }),
+    ]);
+    expect(compiled?.breakGlassIpSets.map((s) => s.Name.length)).toEqual([128, 128]);
+    const over = 'e'.repeat(118);
+    expect(
+      refusal([endpoint(over, { ipAllowList: [], ipDenyList: [], customRules: [] })]).map(
+        (p) => p.rule,
+      ),
+    ).toEqual(['ward-break-glass-allow', 'ward-break-glass-allow']);
   });
 });
 

@@ -33,9 +33,10 @@ describe('compileEdgeRules: the example config (golden files)', () => {
   it('given the example config, then the WCUs are the documented costs of each rule and within 1,500', () => {
     const compiled = compileEdgeRules(example());
     expect(endpoint(compiled, 'public-api').capacity).toEqual({
-      total: 1231,
+      total: 1233,
       limit: 1500,
       rules: [
+        { rule: 'ward-break-glass-allow', wcu: 2 },
         { rule: 'ip-allow-list', wcu: 2 },
         { rule: 'ip-deny-list', wcu: 2 },
         { rule: 'block-embargoed', wcu: 1 },
@@ -52,7 +53,7 @@ describe('compileEdgeRules: the example config (golden files)', () => {
         { rule: 'AWS-AWSManagedRulesSQLiRuleSet', wcu: 200 },
       ],
     });
-    expect(endpoint(compiled, 'checkout-cdn').capacity.total).toBe(828);
+    expect(endpoint(compiled, 'checkout-cdn').capacity.total).toBe(830);
   });
 
   it('given the same config with its lists reordered, when compiled, then the output is byte-identical', () => {
@@ -75,13 +76,53 @@ describe('compileEdgeRules: the example config (golden files)', () => {
     );
   });
 
-  it('given the example, then rules run allow list, deny list, geo, rate, custom, managed, with priorities 0..n-1', () => {
+  it('given the example, then rules run break-glass allow, allow list, deny list, geo, rate, custom, managed, with priorities 0..n-1', () => {
     const acl = endpoint(compileEdgeRules(example()), 'public-api').webAcl;
     expect(acl.Rules.map((r) => r.Priority)).toEqual(acl.Rules.map((_, i) => i));
-    expect(acl.Rules[0]).toMatchObject({ Name: 'ip-allow-list', Action: { Allow: {} } });
-    expect(acl.Rules[1]).toMatchObject({ Name: 'ip-deny-list', Action: { Block: {} } });
+    expect(acl.Rules[1]).toMatchObject({ Name: 'ip-allow-list', Action: { Allow: {} } });
+    expect(acl.Rules[2]).toMatchObject({ Name: 'ip-deny-list', Action: { Block: {} } });
     // `order: 1` puts the scanner rule after the other custom rules.
-    expect(acl.Rules.map((r) => r.Name).indexOf('scanner-user-agents')).toBe(9);
+    expect(acl.Rules.map((r) => r.Name).indexOf('scanner-user-agents')).toBe(10);
+  });
+
+  it('given any endpoint, then its first rule (priority 0) allows its two empty break-glass IP sets, before every other rule', () => {
+    for (const compiled of compileEdgeRules(example())) {
+      const { endpoint: name, webAcl } = compiled;
+      expect(compiled.breakGlassIpSets).toEqual([
+        {
+          Name: `ward-bg-${name}-v4`,
+          Scope: webAcl.Scope,
+          IPAddressVersion: 'IPV4',
+          Addresses: [],
+        },
+        {
+          Name: `ward-bg-${name}-v6`,
+          Scope: webAcl.Scope,
+          IPAddressVersion: 'IPV6',
+          Addresses: [],
+        },
+      ]);
+      expect(webAcl.Rules[0]).toEqual({
+        Name: 'ward-break-glass-allow',
+        Priority: 0,
+        Action: { Allow: {} },
+        Statement: {
+          OrStatement: {
+            Statements: [
+              { IPSetReferenceStatement: { ARN: `ward-ref:ipset/ward-bg-${name}-v4` } },
+              { IPSetReferenceStatement: { ARN: `ward-ref:ipset/ward-bg-${name}-v6` } },
+            ],
+          },
+        },
+        VisibilityConfig: {
+          SampledRequestsEnabled: true,
+          CloudWatchMetricsEnabled: true,
+          MetricName: 'ward-break-glass-allow',
+        },
+      });
+      // Promotion's own IP sets never take break glass's names.
+      expect(compiled.ipSets.every((s) => !s.Name.startsWith('ward-bg-'))).toBe(true);
+    }
   });
 
   it('given IP lists, then each family is its own canonical IP set, referred to by placeholder', () => {
@@ -112,7 +153,7 @@ describe('compileEdgeRules: the example config (golden files)', () => {
         Addresses: ['2001:db8:dead::/48'],
       },
     ]);
-    expect(compiled.webAcl.Rules[0]?.Statement).toEqual({
+    expect(compiled.webAcl.Rules[1]?.Statement).toEqual({
       OrStatement: {
         Statements: [
           { IPSetReferenceStatement: { ARN: 'ward-ref:ipset/ward-public-api-allow-v4' } },

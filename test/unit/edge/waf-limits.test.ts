@@ -21,17 +21,20 @@ function refusal(input: unknown, limits?: WafLimits): EdgeRuleProblem[] {
   throw new Error('expected compilation to be refused');
 }
 
+/** Every web ACL starts with the break-glass allow rule: two IP set references, 2 WCUs. */
+const BREAK_GLASS = { rule: 'ward-break-glass-allow', wcu: 2 } as const;
+/** 1,498 WCUs of managed groups: with the break-glass rule, exactly 1,500. */
 const exactly1500 = [
   { name: 'AWSManagedRulesCommonRuleSet' },
   { name: 'AWSManagedRulesSQLiRuleSet' },
   { name: 'AWSManagedRulesLinuxRuleSet' },
   { name: 'AWSManagedRulesWindowsRuleSet' },
-  { name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+  { vendor: 'F5', name: 'OWASP_Rules', capacity: 198 },
 ];
 const condition = { type: 'string', field: 'uriPath', position: 'EXACTLY', value: '/x' } as const;
 
 describe('compileEdgeRules: web ACL capacity', () => {
-  it('given managed groups of exactly 1,500 WCUs, when compiled, then it fits', () => {
+  it('given managed groups of 1,498 WCUs and the break-glass rule’s 2, exactly 1,500, when compiled, then it fits', () => {
     expect(compileEdgeRules([base({ managedRuleGroups: exactly1500 })])[0]?.capacity.total).toBe(
       1500,
     );
@@ -47,7 +50,7 @@ describe('compileEdgeRules: web ACL capacity', () => {
       {
         endpoint: 'public-api',
         message:
-          'the web ACL needs 1525 WCUs, over the limit of 1500; the largest rules are AWS-AWSManagedRulesCommonRuleSet (700), AWS-AWSManagedRulesKnownBadInputsRuleSet (200), AWS-AWSManagedRulesLinuxRuleSet (200)',
+          'the web ACL needs 1525 WCUs, over the limit of 1500; the largest rules are AWS-AWSManagedRulesCommonRuleSet (700), AWS-AWSManagedRulesLinuxRuleSet (200), AWS-AWSManagedRulesSQLiRuleSet (200)',
       },
     ]);
   });
@@ -83,6 +86,7 @@ describe('compileEdgeRules: web ACL capacity', () => {
       }),
     ]);
     expect(compiled[0]?.capacity.rules).toEqual([
+      BREAK_GLASS,
       { rule: 'plain', wcu: 2 },
       { rule: 'two', wcu: 22 },
     ]);
@@ -98,7 +102,7 @@ describe('compileEdgeRules: web ACL capacity', () => {
     const compiled = compileEdgeRules([
       base({ customRules: [{ name: 'r', action: 'block', when: { ...condition, position } }] }),
     ]);
-    expect(compiled[0]?.capacity.total).toBe(wcu);
+    expect(compiled[0]?.capacity.total).toBe(BREAK_GLASS.wcu + wcu);
   });
 
   it('given regex, size, regex set, geo and AND/OR/NOT, then each costs its documented WCUs', () => {
@@ -137,6 +141,7 @@ describe('compileEdgeRules: web ACL capacity', () => {
     expect(
       Object.fromEntries(compiled[0]?.capacity.rules.map((r) => [r.rule, r.wcu]) ?? []),
     ).toEqual({
+      [BREAK_GLASS.rule]: BREAK_GLASS.wcu,
       geo: 1,
       regex: 3,
       size: 1,
@@ -160,7 +165,7 @@ describe('compileEdgeRules: web ACL capacity', () => {
         ],
       }),
     ]);
-    expect(compiled[0]?.capacity.rules.map((r) => r.wcu)).toEqual([2, 62, 4]);
+    expect(compiled[0]?.capacity.rules.map((r) => r.wcu)).toEqual([BREAK_GLASS.wcu, 2, 62, 4]);
   });
 
   it('given a known group with a larger explicit capacity, then the larger is used; an unknown group needs one', () => {
@@ -172,7 +177,7 @@ describe('compileEdgeRules: web ACL capacity', () => {
         ],
       }),
     ]);
-    expect(compiled[0]?.capacity.total).toBe(1050);
+    expect(compiled[0]?.capacity.total).toBe(1052);
     expect(refusal([base({ managedRuleGroups: [{ vendor: 'F5', name: 'OWASP_Rules' }] })])).toEqual(
       [
         {
@@ -209,8 +214,8 @@ describe('compileEdgeRules: fixed WAF limits', () => {
     ]);
   });
 
-  it('given more than 50 IP set and regex set references, then it fails', () => {
-    const customRules = Array.from({ length: 51 }, (_, i) => ({
+  it('given more than 50 IP set and regex set references, the break-glass rule’s two counted, then it fails', () => {
+    const customRules = Array.from({ length: 49 }, (_, i) => ({
       name: `set-${String(i).padStart(2, '0')}`,
       action: 'count' as const,
       when: { type: 'regexSet' as const, field: 'uriPath' as const, patterns: ['a'] },

@@ -23,6 +23,14 @@ import {
   writeDnsFirewall,
 } from './dns-firewall';
 import { breakGlassEvent, deliverSpool, emit, SYSTEM_ACTOR } from './emit';
+import {
+  checkInboundTarget,
+  isInboundRequest,
+  removeWaf,
+  sweepWaf,
+  wafDetails,
+  writeWaf,
+} from './waf-allow';
 
 export const expirySchedule = (id: string) => `expire-${id}`;
 export const deadlineSchedule = (id: string) => `confirm-${id}`;
@@ -39,11 +47,15 @@ const details = (grant: Grant, extra: Record<string, unknown> = {}) => ({
   grantId: grant.id,
   stage: grant.stage,
   what: describeTarget(grant.target),
-  services: [
-    grant.target.from.service,
-    ...(grant.target.kind === 'network' ? [grant.target.to.service] : []),
-  ],
+  services:
+    grant.target.kind === 'inbound'
+      ? []
+      : [
+          grant.target.from.service,
+          ...(grant.target.kind === 'network' ? [grant.target.to.service] : []),
+        ],
   ...(grant.target.kind === 'egress' ? { host: grant.target.host } : {}),
+  ...wafDetails(grant),
   ...(grant.dnsFirewall !== undefined
     ? {
         dnsFirewall: {
@@ -63,12 +75,13 @@ const details = (grant: Grant, extra: Record<string, unknown> = {}) => ({
 const targetOf = (grant: Grant) => ({ type: 'break-glass-grant', id: grant.id });
 
 /**
- * Breaks glass for a network grant. Everything is checked before anything happens, so a
+ * Breaks glass for a network, egress or inbound grant. Everything is checked before anything happens, so a
  * refusal changes nothing. Then, in this order: page (so security knows even if what follows
  * fails), the function's own record, the stage's overlay, the workload group's DNS Firewall
- * (where asked), the schedules that end it, and last the audit event (spooled if the bus is
- * down). If DNS Firewall cannot be written the grant is not given: it is undone, revoked,
- * paged as FAILED, and {@link BreakGlassGrantFailedError} thrown.
+ * (where asked), the endpoint's WAF (an inbound grant), the schedules that end it, and last the
+ * audit event (spooled if the bus is down). If DNS Firewall or WAF cannot be written the grant
+ * is not given: it is undone, revoked, paged as FAILED, and {@link BreakGlassGrantFailedError}
+ * thrown.
  */
 export async function grantAccess(
   deps: BreakGlassDependencies,
@@ -82,7 +95,9 @@ export async function grantAccess(
     input.drill === true
       ? settings.drill.durationSeconds
       : checkDuration(input.durationSeconds, settings);
-  const target = checkTarget(input);
+  const target = isInboundRequest(input)
+    ? checkInboundTarget(input, deps.config)
+    : checkTarget(input);
   const id = deps.newId();
   const dnsFirewall = planDnsFirewall(deps.config, target, input.workloadGroup, id);
   const now = deps.now();
@@ -110,7 +125,12 @@ export async function grantAccess(
   try {
     await writeDnsFirewall(deps, grant);
   } catch (error) {
-    await undoFailedGrant(deps, grant, error, correlationId);
+    await undoFailedGrant(deps, grant, error, correlationId, 'DNS Firewall');
+  }
+  try {
+    await writeWaf(deps, grant);
+  } catch (error) {
+    await undoFailedGrant(deps, grant, error, correlationId, 'WAF');
   }
   const warnings: string[] = [];
   const schedule = async (name: string, when: string, action: string) => {
@@ -138,15 +158,16 @@ export async function grantAccess(
   return { grant, pageMessageId: messageId, audit: emitted.delivery, warnings };
 }
 
-/** The DNS Firewall write failed: the grant is ended as revoked, paged FAILED, and refused. */
+/** A DNS Firewall or WAF write failed: the grant is ended as revoked, paged FAILED, and refused. */
 async function undoFailedGrant(
   deps: BreakGlassDependencies,
   grant: Grant,
   error: unknown,
   correlationId: string,
+  what: 'DNS Firewall' | 'WAF',
 ): Promise<never> {
   const message = error instanceof Error ? error.message : String(error);
-  deps.log.warn('DNS Firewall could not be written; the grant is undone', {
+  deps.log.warn(`${what} could not be written; the grant is undone`, {
     grantId: grant.id,
     error: message,
   });
@@ -154,13 +175,13 @@ async function undoFailedGrant(
     deps,
     grant,
     'revoked',
-    { actor: undefined, reason: `failed: DNS Firewall could not be written: ${message}` },
+    { actor: undefined, reason: `failed: ${what} could not be written: ${message}` },
     correlationId,
-    { failed: true, page: failedPage(grant, 'its DNS Firewall allow', message) },
+    { failed: true, page: failedPage(grant, `its ${what} allow`, message) },
   );
   throw new BreakGlassGrantFailedError(
     grant.id,
-    `the grant was not given: DNS Firewall in ${grant.stage} could not be written (${message}); what had been written was removed, the grant ${grant.id} is marked revoked and security was paged`,
+    `the grant was not given: ${what} in ${grant.stage} could not be written (${message}); what had been written was removed, the grant ${grant.id} is marked revoked and security was paged`,
     { cause: error },
   );
 }
@@ -177,7 +198,7 @@ async function existing(deps: BreakGlassDependencies, id: string) {
 
 /**
  * Ends a grant: the record first (conditioned on it still being active, so two enders do not
- * both act), then the overlay, its DNS Firewall allow and the schedules, then (for a failed
+ * both act), then the overlay, its DNS Firewall and WAF allows and the schedules, then (for a failed
  * grant) the page, then the event. `false` when it had ended.
  */
 async function end(
@@ -200,6 +221,7 @@ async function end(
   if (!(await deps.grants.replaceGrant(ended, 'active'))) return { ended: false, warnings: [] };
   await deps.overlay.remove(ended);
   const dnsWarning = await removeDnsFirewall(deps, ended);
+  const wafWarning = await removeWaf(deps, ended);
   for (const name of [expirySchedule(grant.id), deadlineSchedule(grant.id)])
     await cancel(deps, name);
   // Paging stays ahead of the event: whoever sees the event can count on the page being out.
@@ -224,7 +246,7 @@ async function end(
   return {
     ended: true,
     audit: emitted.delivery,
-    warnings: dnsWarning !== undefined ? [dnsWarning] : [],
+    warnings: [dnsWarning, wafWarning].filter((w): w is string => w !== undefined),
   };
 }
 
@@ -358,7 +380,9 @@ export async function sweep(deps: BreakGlassDependencies, correlationId: string)
   // Last, once ended grants are ended: DNS Firewall allows past their tagged expiry or with no
   // live grant, whatever the records say (DNS Firewall has no reader that drops by expiry).
   const dnsFirewall = await sweepDnsFirewall(deps);
-  return { delivered, expired, revoked, dnsFirewall };
+  // The same for the endpoints' break-glass IP sets: addresses and tags of grants not live.
+  const waf = await sweepWaf(deps);
+  return { delivered, expired, revoked, dnsFirewall, waf };
 }
 
 /** A schedule left behind only calls back for a grant that has ended, which does nothing. */
