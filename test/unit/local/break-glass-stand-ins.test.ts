@@ -200,6 +200,9 @@ describe('local EventBridge Scheduler stand-in, through the real Scheduler clien
     });
 
   it('given an at() schedule, then it fires the target Lambda with its Input at the time, and DELETE removes it after', async () => {
+    // Held while it is read back: due within a second, it could otherwise fire (and delete
+    // itself) before GetSchedule on a busy machine.
+    scheduler.stop();
     const created = await create('expire-g1');
     expect(created.ScheduleArn).toBe(
       'arn:aws:scheduler:eu-west-2:000000000000:schedule/ward-break-glass-s101/expire-g1',
@@ -211,6 +214,7 @@ describe('local EventBridge Scheduler stand-in, through the real Scheduler clien
         )
       ).Target?.Arn,
     ).toBe(FUNCTION);
+    scheduler.start();
     await fired('expire-g1');
     expect(invocations.find((i) => (i.input as { id?: string }).id === 'expire-g1')).toMatchObject({
       arn: FUNCTION,
