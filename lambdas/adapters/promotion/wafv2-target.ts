@@ -19,7 +19,6 @@ import {
 import { FLEET_BREAK_GLASS_OWNER } from '../../contracts/break-glass';
 import { FLEET_OWNER_TAG_KEY } from '../../contracts/promotion-contracts';
 import { canonicalJson, sha256Hex } from '../../core/canonical-json';
-import { isCidr, parseCidr, compareCidrs } from '../../core/edge/cidr';
 import { reference, resolveReferences, type ReferenceKind } from '../../core/edge/references';
 import { WAF_FILE_PREFIX, type CompiledEndpoint } from '../../core/edge/waf-compiler';
 import type { StageName } from '../../core/promotion/stages';
@@ -32,8 +31,7 @@ import {
   type TargetBundle,
 } from '../../core/promotion/targets';
 import { CallCounter, parseBundleJson, TargetApplyError } from './target-apply-error';
-
-type Scope = 'REGIONAL' | 'CLOUDFRONT';
+import { canonicalAddresses, projectWebAcl, sameAddresses, type Scope } from './wafv2-live-shapes';
 
 /** One client per scope: WAF serves CLOUDFRONT web ACLs only from us-east-1. */
 export interface WafV2Clients {
@@ -385,47 +383,4 @@ class WafSession {
     } while (marker !== undefined && pageSize === 100);
     return items;
   }
-}
-
-/** The fields of a live web ACL that the bundle's request sets; ids, ARNs and WAF's own capacity aside. */
-function projectWebAcl(
-  acl: Record<string, unknown> | undefined,
-  scope: Scope,
-): Record<string, unknown> {
-  if (acl === undefined) return {};
-  const rules = Array.isArray(acl.Rules) ? [...(acl.Rules as { Priority?: number }[])] : [];
-  rules.sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
-  return {
-    Name: acl.Name,
-    Scope: scope,
-    DefaultAction: acl.DefaultAction,
-    Description: acl.Description,
-    Rules: blobsAsText(rules),
-    VisibilityConfig: acl.VisibilityConfig,
-  };
-}
-
-/**
- * `SearchString` is a blob in the WAFv2 model: the SDK sends the bundle's text base64-encoded
- * and hands it back as bytes. As text again, it compares with the bundle.
- */
-function blobsAsText(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  if (Array.isArray(value)) return value.map(blobsAsText);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, blobsAsText(v)]));
-  return value;
-}
-
-/** Addresses in the order and form the compiler writes them, whatever order WAF returns. */
-function canonicalAddresses(addresses: readonly string[]): string[] {
-  const parsed = addresses.map(parseCidr);
-  if (!parsed.every(isCidr)) return [...addresses];
-  return [...new Set(parsed.sort(compareCidrs).map((c) => c.text))];
-}
-
-function sameAddresses(live: readonly string[] | undefined, wanted: readonly string[]): boolean {
-  return (
-    canonicalJson(canonicalAddresses(live ?? [])) === canonicalJson(canonicalAddresses(wanted))
-  );
 }
