@@ -25,7 +25,7 @@ import {
  */
 
 /** The broadest source a grant may let in: a /16 of IPv4, a /48 of IPv6. */
-export const NARROWEST_PREFIX = { IPV4: 16, IPV6: 48 } as const;
+export const BROADEST_ALLOWED_PREFIX = { IPV4: 16, IPV6: 48 } as const;
 
 type InboundTarget = Extract<Grant['target'], { kind: 'inbound' }>;
 
@@ -49,7 +49,7 @@ export const isInboundRequest = (input: GrantInput) =>
 
 /**
  * The target of an inbound grant, checked before anything happens: a CIDR no broader than
- * {@link NARROWEST_PREFIX}, an endpoint name WAF can carry, nothing of the other grant kinds,
+ * {@link BROADEST_ALLOWED_PREFIX}, an endpoint name WAF can carry, nothing of the other grant kinds,
  * and a stage whose fleet account is configured.
  */
 export function checkInboundTarget(
@@ -76,14 +76,14 @@ export function checkInboundTarget(
   const endpoint = input.endpoint?.trim() ?? '';
   if (text === '' || endpoint === '')
     throw refuse('an inbound grant needs both --from-cidr CIDR and --endpoint NAME');
-  const broadest = `a /${NARROWEST_PREFIX.IPV4} of IPv4 or a /${NARROWEST_PREFIX.IPV6} of IPv6`;
+  const broadest = `a /${BROADEST_ALLOWED_PREFIX.IPV4} of IPv4 or a /${BROADEST_ALLOWED_PREFIX.IPV6} of IPv6`;
   if (/\/0+$/.test(text))
     throw refuse(
       `--from-cidr ${text} is every address: break glass lets at most ${broadest} through a WAF`,
     );
   const cidr = parseCidr(text);
   if (!isCidr(cidr)) throw refuse(`--from-cidr: ${cidr.problem}`);
-  if (cidr.prefix < NARROWEST_PREFIX[cidr.version])
+  if (cidr.prefix < BROADEST_ALLOWED_PREFIX[cidr.version])
     throw refuse(
       `--from-cidr ${cidr.text} is too broad: break glass lets at most ${broadest} through a WAF; name the source more narrowly`,
     );
