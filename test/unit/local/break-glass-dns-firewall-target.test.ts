@@ -7,32 +7,12 @@ import {
   ListFirewallRuleGroupsCommand,
   ListFirewallRulesCommand,
   ListTagsForResourceCommand,
-  Route53ResolverClient,
 } from '@aws-sdk/client-route53resolver';
 import { Route53ResolverAllowTarget } from '../../../lambdas/adapters/break-glass/route53-resolver-allow-target';
-import { LocalAwsEndpoint } from '../../../local/aws-endpoint/local-aws-endpoint';
-import { handleRoute53Resolver } from '../../../local/aws-endpoint/route53resolver-json-protocol';
-import { LocalDnsFirewall } from '../../../local/dns-firewall/local-dns-firewall';
+import { useServedDnsFirewall } from '../../support/dns-firewall-endpoint';
 
-let endpoint: LocalAwsEndpoint;
-let url = '';
+const { clientOf } = useServedDnsFirewall();
 const sessions: string[] = [];
-const clientOf = (accessKeyId: string) =>
-  new Route53ResolverClient({
-    endpoint: url,
-    region: 'eu-west-2',
-    maxAttempts: 1,
-    credentials: { accessKeyId, secretAccessKey: 'b' },
-  });
-beforeAll(async () => {
-  const firewall = new LocalDnsFirewall();
-  endpoint = new LocalAwsEndpoint(
-    { route53resolver: (r) => handleRoute53Resolver(r, firewall) },
-    () => Promise.resolve(false),
-  );
-  url = await endpoint.listen(0);
-});
-afterAll(() => endpoint.close());
 
 /** Each test its own "account" (the stand-in keeps state per access key). */
 function fleet(account: string) {

@@ -15,26 +15,13 @@ import {
   Route53ResolverClient,
   ValidationException,
 } from '@aws-sdk/client-route53resolver';
-import { LocalAwsEndpoint } from '../../../local/aws-endpoint/local-aws-endpoint';
-import { handleRoute53Resolver } from '../../../local/aws-endpoint/route53resolver-json-protocol';
-import { LocalDnsFirewall } from '../../../local/dns-firewall/local-dns-firewall';
+import { useServedDnsFirewall } from '../../support/dns-firewall-endpoint';
 
-let endpoint: LocalAwsEndpoint;
+const served = useServedDnsFirewall();
 let client: Route53ResolverClient;
-beforeAll(async () => {
-  const firewall = new LocalDnsFirewall();
-  endpoint = new LocalAwsEndpoint(
-    { route53resolver: (r) => handleRoute53Resolver(r, firewall) },
-    () => Promise.resolve(false),
-  );
-  client = new Route53ResolverClient({
-    endpoint: await endpoint.listen(0),
-    region: 'eu-west-2',
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'assoc', secretAccessKey: 'b' },
-  });
+beforeAll(() => {
+  client = served.clientOf('assoc');
 });
-afterAll(() => endpoint.close());
 
 let n = 0;
 const VPC = 'vpc-0a11c0de5e7713a01';

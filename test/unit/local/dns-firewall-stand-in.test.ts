@@ -8,26 +8,13 @@ import {
   UpdateFirewallDomainsCommand,
   ValidationException,
 } from '@aws-sdk/client-route53resolver';
-import { LocalAwsEndpoint } from '../../../local/aws-endpoint/local-aws-endpoint';
-import { handleRoute53Resolver } from '../../../local/aws-endpoint/route53resolver-json-protocol';
-import { LocalDnsFirewall } from '../../../local/dns-firewall/local-dns-firewall';
+import { useServedDnsFirewall } from '../../support/dns-firewall-endpoint';
 
-let endpoint: LocalAwsEndpoint;
+const served = useServedDnsFirewall();
 let client: Route53ResolverClient;
-beforeAll(async () => {
-  const firewall = new LocalDnsFirewall();
-  endpoint = new LocalAwsEndpoint(
-    { route53resolver: (r) => handleRoute53Resolver(r, firewall) },
-    () => Promise.resolve(false),
-  );
-  client = new Route53ResolverClient({
-    endpoint: await endpoint.listen(0),
-    region: 'eu-west-2',
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+beforeAll(() => {
+  client = served.clientOf('a');
 });
-afterAll(() => endpoint.close());
 
 describe('local DNS Firewall stand-in: the errors the SDK raises', () => {
   it('given a create retried with the same CreatorRequestId, then the same list comes back', async () => {
